@@ -1,0 +1,69 @@
+"""Shared fixtures, and the rule for tests that need a service.
+
+A test that needs Redis, PostgreSQL or a browser is marked so. Without the
+service it is skipped with the reason; with CI=true it fails instead, so CI
+cannot go green by skipping.
+"""
+
+import os
+import shutil
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+OUTPUT = Path(os.environ.get("TEST_OUTPUT_DIR", ROOT / "test-output"))
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def service_missing(reason):
+    """Skip with `reason`, or fail when CI=true."""
+    if IN_CI:
+        pytest.fail(f"CI=true and a required service is missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_url():
+    return os.environ.get("TEST_REDIS_URL", "")
+
+
+def redis_reachable(url):
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("redis"):
+        url = redis_url()
+        if not url:
+            service_missing("Redis: set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) to run this test")
+        elif not redis_reachable(url):
+            service_missing(f"Redis is not answering at {url}")
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            service_missing("PostgreSQL: set DATABASE_URL=postgres://... to run this test")
+    if item.get_closest_marker("browser"):
+        if not (shutil.which("chromium") and shutil.which("chromedriver")):
+            service_missing("browser: apt-get install chromium chromium-driver to run this test")
+
+
+def pytest_sessionstart(session):
+    if IN_CI and "postgres" not in os.environ.get("DATABASE_URL", ""):
+        raise pytest.UsageError("CI=true: set DATABASE_URL to the PostgreSQL server; CI tests run on PostgreSQL.")
+
+
+@pytest.fixture
+def output_dir():
+    """Return the folder where tests leave screenshots and reports."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT

@@ -1,0 +1,1 @@
+"""Signal handlers: keep derived data in step with editors' changes."""
