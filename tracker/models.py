@@ -6,8 +6,9 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -421,6 +422,15 @@ class EventQuerySet(models.QuerySet):
         if end is not None:
             qs = qs.filter(date_start__lte=end)
         return qs
+
+    def search(self, text: str):
+        """Return events whose title or summary match `text` (full-text on PostgreSQL)."""
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config="english", search_type="websearch")
+            return self.annotate(search_vector=SearchVector("title", "summary", config="english")).filter(
+                search_vector=query
+            )
+        return self.filter(Q(title__icontains=text) | Q(summary__icontains=text))
 
     def chronological(self):
         return self.order_by("date_start", "precision_rank", "date_last", "pk")
