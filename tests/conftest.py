@@ -8,6 +8,7 @@ cannot go green by skipping.
 import os
 import shutil
 import socket
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -60,6 +61,23 @@ def pytest_runtest_setup(item):
 def pytest_sessionstart(session):
     if IN_CI and "postgres" not in os.environ.get("DATABASE_URL", ""):
         raise pytest.UsageError("CI=true: set DATABASE_URL to the PostgreSQL server; CI tests run on PostgreSQL.")
+
+
+@pytest.fixture(autouse=True)
+def _groups_after_flush(request):
+    """Recreate the Editor and Reviewer groups for transactional tests.
+
+    They come from a data migration, and a transactional test's flush
+    removes them for the tests that follow.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        groups_migration = import_module("tracker.migrations.0002_editor_reviewer_groups")
+        groups_migration.create_groups(apps, None)
+    yield
 
 
 @pytest.fixture

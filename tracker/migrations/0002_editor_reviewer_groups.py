@@ -3,17 +3,31 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CURATED = ["actor", "actoralias", "actorrelation", "place", "placealias", "agreement", "agreementalias",
-           "agreementparty", "article", "event", "eventactor", "eventagreement", "eventsource"]
+CURATED = [
+    "actor",
+    "actoralias",
+    "actorrelation",
+    "place",
+    "placealias",
+    "agreement",
+    "agreementalias",
+    "agreementparty",
+    "article",
+    "event",
+    "eventactor",
+    "eventagreement",
+    "eventsource",
+]
 ACTIONS = ["view", "add", "change", "delete"]
 
 
 def create_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; make them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        previous = getattr(app_config, "models_module", None)
+        app_config.models_module = previous or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
