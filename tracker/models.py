@@ -438,6 +438,35 @@ class EventQuerySet(models.QuerySet):
     def recent_first(self):
         return self.order_by("-date_start", "-precision_rank", "-pk")
 
+    def duplicates_of(self, event):
+        """Return kept events that may report the same thing as `event`, likeliest first.
+
+        They overlap its dates and share an actor or an agreement with it;
+        published events and those sharing more come first.
+        """
+        actor_ids = list(event.actor_roles.values_list("actor_id", flat=True))
+        agreement_ids = list(event.agreement_links.values_list("agreement_id", flat=True))
+        if not actor_ids and not agreement_ids:
+            return self.none()
+        sharing = Q(actor_roles__actor_id__in=actor_ids) | Q(agreement_links__agreement_id__in=agreement_ids)
+        return (
+            self.exclude(pk=event.pk)
+            .exclude(status=Event.Status.REJECTED)
+            .filter(merged_into__isnull=True)
+            .between(event.date_start, event.date_last)
+            .filter(pk__in=Event.objects.filter(sharing).values("pk"))
+            .annotate(
+                shared_actors=models.Count("actor_roles", filter=Q(actor_roles__actor_id__in=actor_ids), distinct=True),
+                shared_agreements=models.Count(
+                    "agreement_links", filter=Q(agreement_links__agreement_id__in=agreement_ids), distinct=True
+                ),
+                is_published=models.Case(
+                    models.When(status=Event.Status.PUBLISHED, then=1), default=0, output_field=models.IntegerField()
+                ),
+            )
+            .order_by("-is_published", "-shared_agreements", "-shared_actors", "-precision_rank", "pk")
+        )
+
 
 class Event(models.Model):
     class Kind(models.TextChoices):
@@ -564,6 +593,22 @@ class Event(models.Model):
         self.date_start = start.first
         self.precision = start.precision
         self.date_end = end.first if end else None
+
+
+class CandidateEventManager(models.Manager.from_queryset(EventQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().candidates()
+
+
+class CandidateEvent(Event):
+    """The review queue: events the extractor proposed that no reviewer has decided on yet."""
+
+    objects = CandidateEventManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "candidate event"
+        verbose_name_plural = "review queue"
 
 
 class EventActor(models.Model):
