@@ -1,13 +1,34 @@
 """Event filters shared by the reader pages, the exports and the API."""
 
 import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from tracker.extract.partial_date import PartialDate
-from tracker.models import Actor, Agreement, Event, Place, Precision
+from tracker.models import Actor, Agreement, Event, EventActor, EventAgreement, Place, Precision
+
+
+class PartialDateField(forms.CharField):
+    """A form field for YYYY, YYYY-MM or YYYY-MM-DD that reports a malformed date."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            try:
+                PartialDate.parse(value)
+            except ValueError as error:
+                raise forms.ValidationError(
+                    "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2018, 2018-09 or 2018-09-17).",
+                    code="invalid",
+                ) from error
+        return value
 
 
 class PartialDateFilter(django_filters.CharFilter):
     """Accept YYYY, YYYY-MM or YYYY-MM-DD; compare against the span an event covers."""
+
+    field_class = PartialDateField
 
     def __init__(self, *args, edge="first", **kwargs):
         self.edge = edge
@@ -28,18 +49,28 @@ class PartialDateFilter(django_filters.CharFilter):
 
 
 class EventFilter(django_filters.FilterSet):
+    # The relation filters use `pk IN (subquery)` rather than a join: no
+    # DISTINCT, so counts and pages stay cheap on a large table.
     actor = django_filters.ModelMultipleChoiceFilter(
         field_name="actors__slug",
         to_field_name="slug",
         queryset=Actor.objects.all(),
-        distinct=True,
+        method="filter_actor",
         help_text="Actor slug; repeat for several (events involving any of them).",
     )
     agreement = django_filters.ModelChoiceFilter(
-        field_name="agreements__slug", to_field_name="slug", queryset=Agreement.objects.all(), distinct=True
+        field_name="agreements__slug",
+        to_field_name="slug",
+        queryset=Agreement.objects.all(),
+        method="filter_agreement",
+        help_text="Agreement slug.",
     )
     place = django_filters.ModelChoiceFilter(
-        field_name="places__slug", to_field_name="slug", queryset=Place.objects.all(), distinct=True
+        field_name="places__slug",
+        to_field_name="slug",
+        queryset=Place.objects.all(),
+        method="filter_place",
+        help_text="Place slug.",
     )
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices)
     precision = django_filters.ChoiceFilter(choices=Precision.choices)
@@ -51,6 +82,20 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["actor", "agreement", "place", "kind", "precision", "date_from", "date_to", "q", "updated_since"]
+
+    @extend_schema_field(OpenApiTypes.STR)  # a slug, for the API schema
+    def filter_actor(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=EventActor.objects.filter(actor__in=value).values("event_id"))
+
+    @extend_schema_field(OpenApiTypes.STR)  # a slug, for the API schema
+    def filter_agreement(self, queryset, name, value):
+        return queryset.filter(pk__in=EventAgreement.objects.filter(agreement=value).values("event_id"))
+
+    @extend_schema_field(OpenApiTypes.STR)  # a slug, for the API schema
+    def filter_place(self, queryset, name, value):
+        return queryset.filter(pk__in=Event.places.through.objects.filter(place=value).values("event_id"))
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

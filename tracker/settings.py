@@ -221,6 +221,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind` or `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "tracker.models.Actor.Kind",
+        "PlaceKindEnum": "tracker.models.Place.Kind",
+        "AgreementKindEnum": "tracker.models.Agreement.Kind",
+        "AgreementStatusEnum": "tracker.models.Agreement.Status",
+        "EventKindEnum": "tracker.models.Event.Kind",
+        "EventStatusEnum": "tracker.models.Event.Status",
+        "ArticleStatusEnum": "tracker.models.Article.Status",
+        "ActorAliasKindEnum": "tracker.models.ActorAlias.Kind",
+        "ActorRelationKindEnum": "tracker.models.ActorRelation.Kind",
+        "PrecisionEnum": "tracker.models.Precision",
+    },
 }
 
 # --- Security ----------------------------------------------------------------
