@@ -336,6 +336,29 @@ class ArticleQuerySet(models.QuerySet):
     def public(self):
         return self.filter(internal=False)
 
+    def claim(self, pk, *, stale_after: dt.timedelta) -> int | None:
+        """Mark article `pk` as parsing unless another worker holds it; return the attempt number or None.
+
+        One conditional UPDATE, so two workers never both win. A `parsing`
+        claim older than `stale_after` belongs to a dead worker and may be
+        taken. The returned attempt number fences later writes: they only
+        land while the article is still parsing under this attempt.
+        """
+        now = timezone.now()
+        claimable = Q(status__in=[Article.Status.RECEIVED, Article.Status.QUEUED]) | Q(
+            status=Article.Status.PARSING, status_changed_at__lt=now - stale_after
+        )
+        won = self.filter(claimable, pk=pk).update(
+            status=Article.Status.PARSING, status_changed_at=now, attempts=models.F("attempts") + 1
+        )
+        if not won:
+            return None
+        return self.filter(pk=pk).values_list("attempts", flat=True).first()
+
+    def claimed(self, pk, attempt: int):
+        """Return article `pk` while it is still parsing under `attempt` (see claim())."""
+        return self.filter(pk=pk, status=Article.Status.PARSING, attempts=attempt)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -434,6 +457,16 @@ class EventQuerySet(models.QuerySet):
 
     def chronological(self):
         return self.order_by("date_start", "precision_rank", "date_last", "pk")
+
+    def matching(self, *dates: PartialDate, actors=(), agreements=()):
+        """Return unmerged events on any of `dates` (same day and precision) that share an actor or agreement."""
+        if not dates or not (actors or agreements):
+            return self.none()
+        on_date = Q()
+        for date in set(dates):
+            on_date |= Q(date_start=date.first, precision=date.precision)
+        shares = Q(actor_roles__actor__in=list(actors)) | Q(agreement_links__agreement__in=list(agreements))
+        return self.filter(on_date, shares, merged_into__isnull=True).distinct()
 
     def recent_first(self):
         return self.order_by("-date_start", "-precision_rank", "-pk")
@@ -555,6 +588,14 @@ class Event(models.Model):
         return f"{self.partial_date}: {self.title}"
 
     def save(self, *args, **kwargs):
+        self.derive_dates()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("event-detail", args=[self.pk])
+
+    def derive_dates(self):
+        """Set the derived date fields; save() calls this, bulk_create callers must."""
         # Normalise to the first day of the period, then derive the last day.
         start = self.partial_date
         self.date_start = start.first
@@ -565,10 +606,6 @@ class Event(models.Model):
             last = max(last, end.last)
         self.date_last = last
         self.precision_rank = PRECISION_RANK[self.precision]
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("event-detail", args=[self.pk])
 
     @property
     def partial_date(self) -> PartialDate:

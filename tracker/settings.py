@@ -151,21 +151,53 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # A task whose worker dies is redelivered, not lost: acknowledge after the
-# work is done, requeue when the worker process is killed, take one at a time.
+# work is done, requeue when a pool process is killed, take one at a time.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = int(os.environ.get("PARSE_TIME_LIMIT", "120"))
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 10
-# Above twice the longest task, so Redis does not hand a running task to a
-# second worker; unacked tasks of a dead worker come back after this.
-CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT * 2 + 30)))
+# A parse is a fraction of a second for a news article; the limit is for the
+# pathological one. Keep it short: the redelivery delay below follows from it.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("PARSE_TIME_LIMIT", "20"))
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 5, CELERY_TASK_TIME_LIMIT * 3 // 4)
+# How a task held by a dead worker comes back (kombu's Redis transport): a
+# delivered message waits in the "unacked" hash, stamped with its delivery
+# time. If only a pool process dies, the worker rejects the message and it is
+# requeued at once (reject_on_worker_lost). If the whole worker dies, nobody
+# rejects it: another worker's sweep (every unacked_restore_interval seconds
+# when unacked_restore_throttle is 1) puts back every message older than
+# visibility_timeout. kombu's default of an hour would leave such an article
+# unparsed for an hour; 2 x 20 s + 5 s brings it back in under a minute.
+# The danger of a short visibility timeout: a message still being worked on
+# when it expires (a task running longer, or an ETA/countdown further out)
+# is handed to a second worker. So the timeout stays above twice the hard
+# time limit, retry countdowns stay below it (PARSE_RETRY_BACKOFF_MAX), and
+# a second delivery is harmless anyway: the parse claims the article with a
+# conditional UPDATE and fences its write with the attempt number.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT * 2 + 5)))
+CELERY_UNACKED_RESTORE_INTERVAL = int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "5"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    # kombu restores unacked messages of dead workers when this check runs.
+    "unacked_restore_interval": CELERY_UNACKED_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
     "unacked_restore_limit": 100,
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Tasks interrupted by a lost broker connection are redelivered on reconnect:
+# stop them rather than run them twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Publishing with Redis down must fail fast: the article is already stored
+# and the requeue sweep sends it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+PARSE_RETRY_BACKOFF_MAX = min(30, CELERY_VISIBILITY_TIMEOUT // 2)
+# A parse claim older than the hard time limit belongs to a dead worker (the
+# pool kills any parse past it), so a redelivered task may take it over. It
+# must stay below the visibility timeout, or the redelivery finds the claim
+# still fresh and leaves the article to the requeue sweep.
+ARTICLE_CLAIM_EXPIRES = timedelta(
+    seconds=int(os.environ.get("ARTICLE_CLAIM_EXPIRES", str(CELERY_TASK_TIME_LIMIT + 5)))
+)
+if ARTICLE_CLAIM_EXPIRES.total_seconds() >= CELERY_VISIBILITY_TIMEOUT:
+    log.warning("ARTICLE_CLAIM_EXPIRES should be below CELERY_VISIBILITY_TIMEOUT, or redelivered parses wait.")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
