@@ -29,7 +29,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from tracker.htmltext import html_document
 from tracker.models import Article, content_hash
-from tracker.parse import enqueue_on_commit
+from tracker.parse import Enqueued, enqueue_on_commit
 
 log = logging.getLogger("tracker.ingest")
 
@@ -52,12 +52,19 @@ class IngestResult:
     article: Article
     created: bool
     duplicate_of: str = ""  # "text" or "url" when the article was already stored
+    queue: Enqueued | None = None  # filled in once the transaction commits
 
     @property
     def message(self) -> str:
-        if self.created:
-            return f"Stored article {self.article.pk}; it is queued for parsing."
-        return f"Already stored as article {self.article.pk} (same {self.duplicate_of}); nothing was added."
+        """Say what happened, in words an editor or an API client can act on."""
+        if not self.created:
+            return f"Already stored as article {self.article.pk} (same {self.duplicate_of}); nothing was added."
+        if self.queue and self.queue.error:
+            return (
+                f"Stored article {self.article.pk}, but {self.queue.error}. It stays queued and is parsed once "
+                "the queue is back; nothing is lost."
+            )
+        return f"Stored article {self.article.pk}; it is queued for parsing."
 
 
 @dataclass
@@ -227,14 +234,14 @@ def article_ingest(
         if found:
             return found
         raise
-    enqueue_on_commit([article.pk])
+    queue = enqueue_on_commit([article.pk])
     log.info(
         "event=article_stored article_id=%s bytes=%d published_estimated=%s",
         article.pk,
         len(body.encode()),
         day is None,
     )
-    return IngestResult(article=article, created=True)
+    return IngestResult(article=article, created=True, queue=queue)
 
 
 # --- Files and batches -----------------------------------------------------------
