@@ -1,0 +1,551 @@
+"""Find temporal expressions in a sentence and resolve them to partial dates.
+
+The expressions are found with regexes over a fixed vocabulary (month and
+weekday names, "yesterday", "two months later"...). dateparser only parses
+the month-and-day part that was found, through one reused DateDataParser and
+a bounded cache; years, weekdays and relative expressions are resolved here
+against the publication date and the tense of the clause, so the pipeline
+never reads "We" as Wednesday or "2,000 troops" as a year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from dateutil.relativedelta import relativedelta
+
+from tracker.extract.partial_date import DAY, MONTH, YEAR, PartialDate
+from tracker.extract.types import DateMention
+
+PAST, FUTURE = "past", "future"
+_PRECISION_RANK = {YEAR: 0, MONTH: 1, DAY: 2}
+
+_MONTH_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+# A month: full name, or an abbreviation with or without its period ("Sept. 17", "Oct 9").
+_MON = rf"(?:(?:{_MONTH_FULL})|{_MONTH_ABBR}\.?)(?![A-Za-z])"
+_MON_FULL = rf"(?:{_MONTH_FULL})(?![A-Za-z])"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19\d\d|20\d\d)"
+_NO_MORE_DIGITS = r"(?![\d,.]?\d)"
+_NUM = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,3})"
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+_SEP_RANGE = r"\s*(?:-|–|—|(?i:to|until|till|through|and))\s*"
+_MODIFIER = (
+    r"(?i:early|mid|late|(?:the\s+)?end\s+of|(?:the\s+)?beginning\s+of|(?:the\s+)?start\s+of"
+    r"|(?:the\s+)?middle\s+of)"
+)
+_MONTH_PREP = (
+    r"(?i:in|on|since|until|till|by|during|from|through|throughout|before|after|between|to|and|or|of|last|next|this)"
+)
+_YEAR_PREP = (
+    r"(?i:in|during|throughout|by|since|until|of|from|between|before|after|"
+    r"(?:the\s+)?(?:spring|summer|autumn|fall|winter)(?:\s+of)?)"
+)
+
+# Each pattern is (name, regex). Matches are taken longest first; `core` marks
+# the date text when the match also holds a leading preposition.
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso", re.compile(rf"(?<![\d-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d-])")),
+    ("numeric", re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})[/.](?P<y>{_YEAR})(?![\d/])")),
+    (
+        "range_dmy",
+        re.compile(
+            rf"(?P<core>(?:(?i:from|between)\s+)?(?P<d1>{_DAY}){_SEP_RANGE}(?P<d2>{_DAY})\s+(?:(?i:of)\s+)?"
+            rf"(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?){_NO_MORE_DIGITS}"
+        ),
+    ),
+    (
+        "range_mdy",
+        re.compile(
+            rf"(?P<core>(?:(?i:from|between)\s+)?(?P<m>{_MON})\s+(?P<d1>{_DAY}){_SEP_RANGE}(?P<d2>{_DAY})"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?){_NO_MORE_DIGITS}"
+        ),
+    ),
+    (
+        "dmy",
+        re.compile(
+            rf"(?<![\d,.])(?P<d>{_DAY})\s+(?:(?i:of)\s+)?(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?{_NO_MORE_DIGITS}"
+        ),
+    ),
+    ("mdy", re.compile(rf"(?P<m>{_MON})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?(?![\d:]|,\d|\.\d|\s*(?:%|km\b))")),
+    (
+        "month_year",
+        re.compile(
+            rf"(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<m>{_MON_FULL}|{_MONTH_ABBR}\.)\s+(?P<y>{_YEAR})){_NO_MORE_DIGITS}"
+        ),
+    ),
+    (
+        "month_rel_year",
+        re.compile(
+            rf"(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<m>{_MON_FULL})\s+(?P<rel>(?i:last|this|next))\s+(?i:year))\b"
+        ),
+    ),
+    (
+        "rel_month",
+        re.compile(rf"(?P<core>(?P<rel>(?i:last|next|this))\s+(?P<m>{_MON_FULL}))(?!\s*\d)"),
+    ),
+    (
+        "month",
+        re.compile(
+            rf"(?<![\w-])(?:{_MONTH_PREP}\s+)(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<m>{_MON_FULL}))(?!\s*\d)"
+            rf"|(?P<core2>(?P<mod2>{_MODIFIER})[\s-]*(?P<m2>{_MON_FULL}))(?!\s*\d)"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"(?<![\w-])(?:{_YEAR_PREP}\s+)(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<y>{_YEAR}))(?![\d,.]?\d|\s*%)"
+            rf"|(?P<core2>(?P<mod2>{_MODIFIER})[\s-]*(?P<y2>{_YEAR}))(?![\d,.]?\d|\s*%)"
+        ),
+    ),
+    (
+        "relative_day",
+        re.compile(
+            r"(?<![\w-])(?i:(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today"
+            r"|tonight|tomorrow|this\s+(?:morning|afternoon|evening)))(?![\w-])"
+        ),
+    ),
+    (
+        "weekday",
+        re.compile(
+            rf"(?P<core>(?:(?P<rel>(?i:last|next|this))\s+)?(?P<wd>{'|'.join(_WEEKDAYS)})"
+            r"(?:\s+(?i:morning|afternoon|evening|night))?)(?![\w-])"
+        ),
+    ),
+    (
+        "relative_period",
+        re.compile(
+            r"(?<![\w-])(?P<core>(?i:(?P<mod>early|late|mid|earlier|later)[\s-]+)?(?P<rel>(?i:last|this|next))\s+"
+            r"(?P<unit>(?i:month|year)))(?![\w-])"
+        ),
+    ),
+    (
+        "ago",
+        re.compile(rf"(?<![\w-])(?P<core>(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?i:ago))\b"),
+    ),
+    (
+        "offset",
+        re.compile(
+            rf"(?<![\w-])(?P<core>(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+"
+            r"(?P<dir>(?i:later|earlier|after(?=\s*[,.;)]|\s*$)|before(?=\s*[,.;)]|\s*$))))"
+        ),
+    ),
+    (
+        "anchor_word",
+        re.compile(
+            r"(?<![\w-])(?P<core>(?i:the\s+(?P<dir>next|following|previous)\s+(?P<unit>day|morning|evening|month|year)"
+            r"|the\s+day\s+(?P<dir2>after|before)(?=\s*[,.;)]|\s*$)|(?:the|that)\s+same\s+day|(?:later|earlier)\s+that\s+day))"
+            r"(?![\w-])"
+        ),
+    ),
+    (
+        "nth",
+        re.compile(
+            rf"(?i:on\s+)(?P<core>(?i:the)\s+(?P<d>3[01]|[12]\d|[1-9])(?i:st|nd|rd|th))(?!\s+(?:(?i:of)\s+)?{_MON})"
+        ),
+    ),
+]
+
+_FUTURE_WORDS = frozenset(
+    "will shall 'll won't wont would must going due scheduled slated expected planned plans plan upcoming "
+    "intends intend aims set".split()
+)
+_PAST_AUX = frozenset("was were had did has have been ago".split())
+_IRREGULAR_PAST = frozenset(
+    """said told met took began struck fought held left came made won lost fell sent hit shot broke withdrew
+    led saw gave got went ran spoke wrote chose drove flew became sought brought built kept paid stood overran
+    retook undertook took rode threw blew slew bore swore tore wore hid arose forgave forbade""".split()
+)
+_NOT_PAST = frozenset("need needed red bed shed united armed based led-by".split())
+_WORD = re.compile(r"[A-Za-z']+|[;:]")
+_CLAUSE_BREAK = frozenset({";", ":", "that", "which", "who", "whom", "whose", "while", "whereas"})
+
+
+def _tense_of(word: str) -> str | None:
+    if word in _FUTURE_WORDS:
+        return FUTURE
+    if word in _PAST_AUX or word in _IRREGULAR_PAST:
+        return PAST
+    if len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST:
+        return PAST
+    return None
+
+
+def clause_tense(sentence: str, start: int, end: int) -> str | None:
+    """Return PAST, FUTURE or None for the clause around sentence[start:end].
+
+    The nearest verb group to the left decides ("will be held on Monday" is
+    future, "were killed on February 27" past); failing that, the first one
+    to the right ("On Wednesday, Trump said" is past).
+    """
+    left = [w.lower() for w in _WORD.findall(sentence, max(0, start - 120), start)]
+    cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAK), default=-1)
+    left = left[cut + 1 :][-10:]
+    for i in range(len(left) - 1, -1, -1):
+        tense = _tense_of(left[i])
+        if tense == PAST and left[i] not in _PAST_AUX:
+            # A participle: "will be held", "is to be signed", "was launched".
+            for aux in reversed(left[max(0, i - 3) : i]):
+                if aux in _FUTURE_WORDS or aux == "to":
+                    return FUTURE
+                if aux in _PAST_AUX:
+                    return PAST
+            return PAST
+        if tense is not None:
+            return tense
+        if left[i] == "to" and i > 0 and left[i - 1] in {"is", "are", "was", "were"}:
+            return FUTURE
+    for word in _WORD.findall(sentence, end, min(len(sentence), end + 80))[:8]:
+        word = word.lower()
+        if word in _CLAUSE_BREAK:
+            break
+        tense = _tense_of(word)
+        if tense is not None:
+            return tense
+    return None
+
+
+# --- parsing what was found -----------------------------------------------------------------------------------
+
+_PARSER = None
+
+
+def _parser():
+    """Return the one DateDataParser of this process, built and warmed on first use."""
+    global _PARSER
+    if _PARSER is None:
+        from dateparser.date import DateDataParser
+
+        parser = DateDataParser(languages=["en"])
+        parser.get_date_data("17 September 2018")  # loads the English locale data once
+        _PARSER = parser
+    return _PARSER
+
+
+@lru_cache(maxsize=4096)
+def parse_month_day(expression: str) -> tuple[int, int | None] | None:
+    """Return (month, day or None) for a month expression without its year, such as "Sept. 17"."""
+    # A leap year, so that "February 29" parses; the caller supplies the real year.
+    data = _parser().get_date_data(f"{expression} 2000")
+    if data is None or data.date_obj is None:
+        return None
+    if data.period == "day":
+        return data.date_obj.month, data.date_obj.day
+    if data.period == "month":
+        return data.date_obj.month, None
+    return None
+
+
+def _month_number(token: str) -> int | None:
+    return _MONTH_NUMBERS.get(token.rstrip(".").lower())
+
+
+def _day_number(token: str) -> int:
+    return int(re.match(r"\d+", token).group())
+
+
+def _number(token: str) -> int:
+    token = token.lower()
+    return _NUMBERS[token] if token in _NUMBERS else int(token)
+
+
+# --- resolution -------------------------------------------------------------------------------------------------
+
+
+def _month_in_year(month: int, published: dt.date, tense: str | None) -> PartialDate:
+    """Return the month without a year, in the year the tense points to."""
+    if tense == FUTURE:
+        year = published.year if month >= published.month else published.year + 1
+    else:
+        year = published.year if month <= published.month else published.year - 1
+    return PartialDate(year, month)
+
+
+def _day_in_year(month: int, day: int, published: dt.date, tense: str | None) -> PartialDate:
+    """Return the day without a year: the next one for the future, else the most recent on or before publication."""
+    if tense == FUTURE:
+        year = published.year if (month, day) >= (published.month, published.day) else published.year + 1
+    else:
+        year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
+    if month == 2 and day == 29:
+        step = 1 if tense == FUTURE else -1
+        while not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+            year += step
+    return PartialDate(year, month, day)
+
+
+def _weekday(name: str, rel: str, published: dt.date, tense: str | None) -> PartialDate:
+    target = _WEEKDAYS.index(name)
+    back = (published.weekday() - target) % 7
+    ahead = (target - published.weekday()) % 7
+    if rel == "last":
+        day = published - dt.timedelta(days=back or 7)
+    elif rel == "next":
+        day = published + dt.timedelta(days=ahead or 7)
+    elif tense == FUTURE:
+        day = published + dt.timedelta(days=ahead)
+    else:
+        day = published - dt.timedelta(days=back)
+    return PartialDate.from_date(day)
+
+
+def _shift(anchor: PartialDate, amount: int, unit: str) -> PartialDate:
+    """Return `anchor` moved by `amount` units, no more precise than both of them."""
+    unit_precision = {"day": DAY, "week": DAY, "month": MONTH, "year": YEAR}[unit]
+    precision = min(anchor.precision, unit_precision, key=_PRECISION_RANK.__getitem__)
+    delta = {
+        "day": relativedelta(days=amount),
+        "week": relativedelta(weeks=amount),
+        "month": relativedelta(months=amount),
+        "year": relativedelta(years=amount),
+    }[unit]
+    return PartialDate.from_date(anchor.first + delta, precision)
+
+
+def _year_value(match, group="y") -> int | None:
+    value = match.group(group)
+    return int(value) if value else None
+
+
+def _core(match) -> tuple[int, int]:
+    for name in ("core", "core2"):
+        if name in match.re.groupindex and match.group(name) is not None:
+            return match.span(name)
+    return match.span()
+
+
+def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, PartialDate | None] | None:
+    """Resolve one match to (date, date_end), or None when it cannot be pinned down honestly."""
+    start, end = _core(match)
+    g = match.group
+    if name == "iso":
+        return PartialDate(int(g("y")), int(g("m")), int(g("d"))), None
+    if name == "numeric":
+        a, b = int(g("a")), int(g("b"))
+        if a > 12 >= b:
+            day, month = a, b
+        elif b > 12 >= a:
+            month, day = a, b
+        elif a == b:
+            day = month = a
+        else:
+            return None  # 05/06/2018: day-month or month-day? Not guessed.
+        return PartialDate(int(g("y")), month, day), None
+    if name in ("range_dmy", "range_mdy"):
+        month = _month_number(g("m"))
+        d1, d2 = _day_number(g("d1")), _day_number(g("d2"))
+        if month is None or d2 <= d1:
+            return None
+        year = _year_value(match)
+        tense = clause_tense(sentence, start, end)
+        if year is None:
+            if published is None:
+                return None
+            first = _day_in_year(month, d1, published, tense)
+            year = first.year
+        return PartialDate(year, month, d1), PartialDate(year, month, d2)
+    if name in ("dmy", "mdy"):
+        parsed = parse_month_day(f"{g('m')} {_day_number(g('d'))}")
+        if parsed is None or parsed[1] is None:
+            return None
+        month, day = parsed
+        year = _year_value(match)
+        if year is not None:
+            return PartialDate(year, month, day), None
+        if published is None:
+            return None
+        return _day_in_year(month, day, published, clause_tense(sentence, start, end)), None
+    if name == "month_year":
+        parsed = parse_month_day(g("m"))
+        month = parsed[0] if parsed else _month_number(g("m"))
+        return PartialDate(int(g("y")), month), None
+    if name == "month_rel_year":
+        if published is None:
+            return None
+        offset = {"last": -1, "this": 0, "next": 1}[g("rel").lower()]
+        return PartialDate(published.year + offset, _month_number(g("m"))), None
+    if name == "rel_month":
+        if published is None:
+            return None
+        month, rel = _month_number(g("m")), g("rel").lower()
+        if rel == "last":
+            year = published.year if month < published.month else published.year - 1
+        elif rel == "next":
+            year = published.year if month > published.month else published.year + 1
+        else:
+            return _month_in_year(month, published, clause_tense(sentence, start, end)), None
+        return PartialDate(year, month), None
+    if name == "month":
+        if published is None:
+            return None
+        month = _month_number(g("m") or g("m2"))
+        return _month_in_year(month, published, clause_tense(sentence, start, end)), None
+    if name == "year":
+        return PartialDate(int(g("y") or g("y2"))), None
+    if published is None and name not in ("offset", "anchor_word"):
+        return None
+    if name == "relative_day":
+        word = " ".join(g("word").lower().split())
+        days = {
+            "the day before yesterday": -2,
+            "yesterday": -1,
+            "tomorrow": 1,
+            "the day after tomorrow": 2,
+        }.get(word, 0)
+        return PartialDate.from_date(published + dt.timedelta(days=days)), None
+    if name == "weekday":
+        rel = (g("rel") or "").lower()
+        return _weekday(g("wd"), rel, published, clause_tense(sentence, start, end)), None
+    if name == "relative_period":
+        unit, rel, mod = g("unit").lower(), g("rel").lower(), (g("mod") or "").lower()
+        offset = {"last": -1, "this": 0, "next": 1}[rel]
+        if mod in ("earlier", "later") and rel != "this":
+            return None
+        if unit == "year":
+            return PartialDate(published.year + offset), None
+        return PartialDate.from_date(published + relativedelta(months=offset), MONTH), None
+    if name == "ago":
+        unit = g("unit").lower()
+        return _shift(PartialDate.from_date(published), -_number(g("n")), unit), None
+    if name == "offset":
+        if anchor is None:
+            return None
+        sign = 1 if g("dir").lower() in ("later", "after") else -1
+        return _shift(anchor, sign * _number(g("n")), g("unit").lower()), None
+    if name == "anchor_word":
+        if anchor is None:
+            return None
+        text = " ".join(g("core").lower().split())
+        if "same day" in text or "that day" in text:
+            return anchor, None
+        direction = (g("dir") or g("dir2") or "").lower()
+        sign = -1 if direction in ("previous", "before") else 1
+        unit = (g("unit") or "day").lower()
+        unit = "day" if unit in ("morning", "evening") else unit
+        return _shift(anchor, sign, unit), None
+    if name == "nth":
+        day = int(g("d"))
+        tense = clause_tense(sentence, start, end)
+        base = published.replace(day=1)
+        if tense == FUTURE and day < published.day:
+            base = base + relativedelta(months=1)
+        elif tense != FUTURE and day > published.day:
+            base = base - relativedelta(months=1)
+        try:
+            return PartialDate(base.year, base.month, day), None
+        except ValueError:
+            return None
+    return None
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|(?i:to|until|till|through|and))\s*\Z")
+_RANGE_OPEN = re.compile(r"(?i:from|between)\s*\Z")
+_ANCHORED = frozenset({"offset", "anchor_word"})
+
+
+def find_dates(
+    sentence: str,
+    published: dt.date | None,
+    *,
+    offset: int = 0,
+    anchor: PartialDate | None = None,
+) -> list[DateMention]:
+    """Return the dates written in `sentence`, in order, with offsets shifted by `offset`.
+
+    `anchor` is the last date of the previous sentence: "the next day" with no
+    date before it in this sentence counts from there.
+    """
+    found = []
+    for order, (name, pattern) in enumerate(_PATTERNS):
+        for match in pattern.finditer(sentence):
+            start, end = _core(match)
+            if end > start:
+                found.append((start, end, order, name, match))
+    if not found:
+        return []
+    found.sort(key=lambda f: (f[0] - f[1], f[2], f[0]))
+    taken = bytearray(len(sentence) + 1)
+    chosen = []
+    for item in found:
+        start, end = item[0], item[1]
+        if any(taken[start:end]):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        chosen.append(item)
+    chosen.sort(key=lambda f: f[0])
+
+    resolved: list[tuple[int, int, PartialDate, PartialDate | None]] = []
+    for start, end, _order, name, match in chosen:
+        last = resolved[-1][2] if resolved else anchor
+        try:
+            result = _resolve(name, match, sentence, published, last if name in _ANCHORED else None)
+        except (ValueError, OverflowError):
+            result = None  # 31 February, year 10000: not a date
+        if result is None:
+            continue
+        date, date_end = result
+        if resolved and _joins_range(sentence, resolved[-1], start, date):
+            prev_start, _, prev_date, _ = resolved.pop()
+            start, date_end, date = prev_start, date, prev_date
+        resolved.append((start, end, date, date_end))
+    return [
+        DateMention(start=offset + s, end=offset + e, text=sentence[s:e], date=d, date_end=de)
+        for s, e, d, de in resolved
+    ]
+
+
+def _joins_range(sentence, previous, start, date) -> bool:
+    """Tell whether this date closes a range opened by the previous one: "from 28 February to 2 March"."""
+    prev_start, prev_end, prev_date, prev_end_date = previous
+    if prev_end_date is not None or prev_date.precision != date.precision or date.first <= prev_date.first:
+        return False
+    between = sentence[prev_end:start]
+    if not _RANGE_JOIN.match(between) or len(between) > 12:
+        return False
+    if between.strip().lower() == "and":
+        # "between 3 March and 5 April", or consecutive days: "today and tomorrow".
+        opened = _RANGE_OPEN.search(sentence, max(0, prev_start - 10), prev_start)
+        consecutive = date.precision == DAY and (date.first - prev_date.first).days == 1
+        return bool(opened) or consecutive
+    return True
