@@ -12,7 +12,7 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from tracker import signals  # noqa: F401
+        from tracker import gazetteer, signals  # noqa: F401
 
         if settings.CELERY_TASK_ALWAYS_EAGER:
             log.info("event=celery_mode mode=eager reason='REDIS_URL is not set: tasks run in-process'")
