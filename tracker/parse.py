@@ -127,9 +127,13 @@ def article_enqueue(article: Article) -> bool:
 
 @dataclass
 class RequeueReport:
-    requeued: int = 0
-    given_up: int = 0
-    error: str = ""
+    requeued: int = 0  # articles put back in the queue
+    given_up: int = 0  # articles failed for running out of attempts
+    queue: Enqueued | None = None  # what the queue said, once the transaction commits
+
+    @property
+    def error(self) -> str:
+        return self.queue.error if self.queue else ""
 
 
 def articles_requeue_stuck(*, limit: int = 1000) -> RequeueReport:
@@ -149,8 +153,7 @@ def articles_requeue_stuck(*, limit: int = 1000) -> RequeueReport:
     if pks:
         # Touching status_changed_at sends each stuck article at most once per ARTICLE_STUCK_AFTER.
         Article.objects.filter(pk__in=pks).update(status=Article.Status.QUEUED, status_changed_at=now)
-        outcome = enqueue_on_commit(pks, force=True)
-        report.requeued, report.error = outcome.sent, outcome.error
+        report.requeued, report.queue = len(pks), enqueue_on_commit(pks, force=True)
     log.info("event=requeue_stuck requeued=%d given_up=%d error=%r", report.requeued, report.given_up, report.error)
     return report
 
