@@ -247,14 +247,14 @@ def article_ingest(
 # --- Files and batches -----------------------------------------------------------
 
 
-def decode_utf8(data: bytes, where: str) -> str:
+def decode_utf8(data: bytes) -> str:
     """Return `data` as text, or raise IngestError naming the first bad byte's offset."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise IngestError(
-            f"{where} is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded. "
-            "Save it as UTF-8 and try again."
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded; "
+            "save it as UTF-8 and try again"
         ) from None
 
 
@@ -368,7 +368,7 @@ def _records(name: str, data: bytes) -> Iterator[tuple[str, object]]:
         yield from _feed_records(name, data)
         return
     try:
-        text = decode_utf8(data, name)
+        text = decode_utf8(data)
     except IngestError as exc:
         yield name, exc
         return
