@@ -40,14 +40,16 @@ def extract_events(text: str, published: dt.date | None, gazetteer: Gazetteer) -
             previous_date = None  # "the next day" does not reach across paragraphs
         previous_end = sentence.end
         dates = find_dates(sentence.text, published, offset=sentence.start, anchor=previous_date)
-        if dates:
-            previous_date = dates[-1].date
         if not dates:
             continue
         low = bisect.bisect_left(starts, sentence.start)
         high = bisect.bisect_left(starts, sentence.end)
         named: list[Mention] = [m for m in mentions[low:high] if m.end <= sentence.end]
-        if not named:
+        # "the December 2016 ceasefire" names an agreement; its date is no event of this sentence.
+        dates = [d for d in dates if not any(m.start < d.end and d.start < m.end for m in named)]
+        if dates:
+            previous_date = dates[-1].date
+        if not dates or not named:
             continue
         actors = _ordered_unique(m.entry_id for m in named if m.entry_kind == ACTOR)
         for actor_id in list(actors):
@@ -63,13 +65,13 @@ def extract_events(text: str, published: dt.date | None, gazetteer: Gazetteer) -
                 continue
             seen.add(key)
             local_start, local_end = date.start - sentence.start, date.end - sentence.start
-            kind, cue = event_kind(sentence.text, local_start, local_end)
+            kind, cue, verb = event_kind(sentence.text, local_start, local_end)
             events.append(
                 CandidateEvent(
                     date=date.date,
                     date_end=date.date_end,
                     kind=kind,
-                    title=make_title(sentence, date, cue, named, person_states, dates),
+                    title=make_title(sentence, date, cue, verb, named, person_states, dates),
                     actors=list(actors),
                     places=list(places),
                     agreements=list(agreements),
