@@ -101,3 +101,28 @@ def test_celery_ping_says_tasks_run_in_process_without_redis(settings, capsys):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     call_command("celery_ping")
     assert "run in-process" in capsys.readouterr().out
+
+
+def test_it_looks_again_once_another_workers_claim_expires(settings):
+    article = make_article("Turkey met Russia on 1 May 2019.", status=Article.Status.QUEUED)
+    Article.objects.claim(article.pk, stale_after=settings.ARTICLE_CLAIM_EXPIRES)
+    task = tasks.parse_article
+    with mock.patch.object(task, "retry", side_effect=RuntimeError("retried")) as retry:
+        task.push_request(retries=0, is_eager=False)
+        try:
+            with pytest.raises(RuntimeError, match="retried"):
+                task.run(article.pk)
+        finally:
+            task.pop_request()
+    countdown = retry.call_args.kwargs["countdown"]
+    assert (
+        settings.ARTICLE_CLAIM_EXPIRES.total_seconds() - 5
+        < countdown
+        <= settings.ARTICLE_CLAIM_EXPIRES.total_seconds() + 1
+    )
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PARSED)
+    task.push_request(retries=0, is_eager=False)
+    try:
+        assert task.run(article.pk) is None  # parsed meanwhile: nothing to do, no retry
+    finally:
+        task.pop_request()

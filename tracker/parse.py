@@ -362,6 +362,18 @@ def _release(article_id: int, attempt: int, error: str) -> None:
         pass  # the claim expires and the requeue sweep takes over
 
 
+def busy_for(article_id: int) -> float | None:
+    """Return the seconds until another worker's parse claim on the article expires, or None if it holds none."""
+    claimed_at = (
+        Article.objects.filter(pk=article_id, status=Article.Status.PARSING)
+        .values_list("status_changed_at", flat=True)
+        .first()
+    )
+    if claimed_at is None:
+        return None
+    return max((claimed_at + settings.ARTICLE_CLAIM_EXPIRES - timezone.now()).total_seconds(), 0.0)
+
+
 def article_fail(article_id: int, error: str, *, attempt: int | None = None) -> None:
     """Record a permanent failure on the article, where editors see it."""
     articles = Article.objects.claimed(article_id, attempt) if attempt else Article.objects.filter(pk=article_id)

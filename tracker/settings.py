@@ -183,6 +183,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": CELERY_UNACKED_RESTORE_INTERVAL,
     "unacked_restore_throttle": 1,
     "unacked_restore_limit": 100,
+    # A worker killed while sweeping keeps the others from sweeping until this
+    # lock expires (kombu's default is five minutes).
+    "unacked_mutex_expire": 30,
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 # Tasks interrupted by a lost broker connection are redelivered on reconnect:

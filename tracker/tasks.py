@@ -46,6 +46,13 @@ class ParseTask(DjangoTask):
 def parse_article(self, article_id):
     """Parse one stored article into candidate events."""
     result = parse.article_parse(article_id)
+    if result is None:
+        wait = None if self.request.is_eager else parse.busy_for(article_id)
+        if wait is not None:
+            # Another delivery holds the claim: this one may be a duplicate, or the
+            # redelivery of a task whose worker died. Look again once the claim expires;
+            # this is no failure, so it does not count against the retries.
+            raise self.retry(countdown=wait + 1, max_retries=self.request.retries + 1)
     return None if result is None else {"events": result.events, "merged": result.merged, "error": result.error}
 
 
