@@ -12,6 +12,12 @@ pytestmark = pytest.mark.django_db
 CANDIDATE, PUBLISHED, REJECTED = Event.Status.CANDIDATE, Event.Status.PUBLISHED, Event.Status.REJECTED
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Users are made in every test; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def add_source(event, article, sentence, date_text="yesterday"):
     start = article.body.find(sentence)
     return EventSource.objects.create(

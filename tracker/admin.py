@@ -475,10 +475,11 @@ class AddArticlesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("body", "").strip() and not data.get("files"):
-            raise ValidationError("Paste an article's text or choose at least one file.")
-        if not data.get("body", "").strip() and any(data.get(k) for k in ("title", "url", "publisher", "published")):
+        pasted = data.get("body", "").strip()
+        if not pasted and any(data.get(k) for k in ("title", "url", "publisher", "published")):
             raise ValidationError("Title, URL, publisher and date describe pasted text: paste the text too.")
+        if not pasted and not data.get("files"):
+            raise ValidationError("Paste an article's text or choose at least one file.")
         return data
 
 
@@ -556,19 +557,23 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
-    def enqueue(self, articles) -> int:
+    def enqueue(self, request, articles):
         from tracker.parse import article_enqueue
 
-        count = 0
+        queued, busy = 0, []
         for article in articles:
-            article_enqueue(article)
-            count += 1
-        return count
+            if article_enqueue(article):
+                queued += 1
+            else:
+                busy.append(str(article))
+        if queued:
+            self.message_user(request, f"{queued} article(s) queued for parsing.", messages.SUCCESS)
+        if busy:
+            self.message_user(request, f"Being parsed right now, left alone: {', '.join(busy)}.", messages.WARNING)
 
     @admin.action(description="Parse the selected articles again (retry failed ones)", permissions=["change"])
     def reparse(self, request, queryset):
-        count = self.enqueue(queryset)
-        self.message_user(request, f"{count} article(s) queued for parsing.", messages.SUCCESS)
+        self.enqueue(request, queryset.select_related(None).only("pk", "title"))
 
     def reparse_view(self, request, object_id):
         if request.method != "POST":
@@ -576,8 +581,7 @@ class ArticleAdmin(admin.ModelAdmin):
         article = get_object_or_404(Article, pk=object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        self.enqueue([article])
-        self.message_user(request, f"“{article}” is queued for parsing.", messages.SUCCESS)
+        self.enqueue(request, [article])
         return redirect("admin:tracker_article_change", article.pk)
 
     def add_articles_view(self, request):
@@ -874,11 +878,11 @@ class CandidateEventAdmin(EventDecisions, admin.ModelAdmin):
             "date_char_start",
             "date_char_end",
         )
+        # Annotate before ordering: the order is by the annotation.
         return (
-            super()
-            .get_queryset(request)
-            .annotate(article_published=Subquery(newest))
+            self.model._default_manager.annotate(article_published=Subquery(newest))
             .prefetch_related(actor_roles_prefetch(), Prefetch("sources", queryset=sources))
+            .order_by(*self.get_ordering(request))
         )
 
     def get_ordering(self, request):
