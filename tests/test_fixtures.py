@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db.models.functions import Lower
 
@@ -53,9 +54,24 @@ FOREIGN = {
 }
 
 
+@pytest.fixture(scope="module")
+def curated_loaded(django_db_setup, django_db_blocker):
+    """Load the fixture once for the module (committed), and remove it after."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "curated", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        for model in (Agreement, Place, Actor):
+            model.objects.all().delete()
+        # Loading and deleting left history rows; no other module commits any.
+        for model in apps.get_app_config("tracker").get_models():
+            if model.__name__.startswith("Historical"):
+                model.objects.all().delete()
+
+
 @pytest.fixture
-def curated(db):
-    call_command("loaddata", "curated", verbosity=0)
+def curated(curated_loaded, db):
+    """Give a test the loaded fixture inside its own rolled-back transaction."""
 
 
 def in_box(lat, lon, box):
