@@ -106,10 +106,24 @@ def queue():
 def test_it_lists_only_candidates_newest_article_first(client, queue):
     login(client, "Editor")
 
-    ids = queue_ids(client)
+    response = client.get(reverse(QUEUE))
 
+    ids = [event.pk for event in response.context["cl"].result_list]
     assert ids[0] == queue["withdrawal"].pk
     assert set(ids) == {queue["meeting"].pk, queue["withdrawal"].pk, queue["year"].pk}
+    assert "3 candidates waiting for review" in response.text
+
+
+def test_it_links_to_the_public_page_only_once_published(client, queue):
+    login(client, "Editor")
+
+    def links_to_site(name):
+        event = queue[name]
+        html = client.get(reverse("admin:tracker_event_change", args=[event.pk])).text
+        return reverse("event-detail", args=[event.pk]) in html
+
+    assert links_to_site("published")
+    assert not links_to_site("meeting")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -788,6 +789,10 @@ class EventAdmin(EventDecisions, SimpleHistoryAdmin):
     def get_urls(self):
         return [*self.decision_urls("tracker_event"), *super().get_urls()]
 
+    def view_on_site(self, event):
+        # Readers only ever see published events: no link to a 404.
+        return event.get_absolute_url() if event.is_public else None
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(actor_roles_prefetch())
 
@@ -824,6 +829,16 @@ class EventAdmin(EventDecisions, SimpleHistoryAdmin):
                 self.message_user(request, f"“{obj.title}” was saved and {verb}.", messages.SUCCESS)
                 return redirect("admin:tracker_candidateevent_changelist")
         return super().response_change(request, obj)
+
+
+# Newest article first: an annotation, so it cannot be `ordering`.
+QUEUE_ORDER = ["-article_published", "-pk"]
+
+
+class QueueChangeList(ChangeList):
+    def _get_default_ordering(self):
+        # Also marks the default sort on the right column header.
+        return QUEUE_ORDER
 
 
 @admin.register(CandidateEvent)
@@ -886,13 +901,18 @@ class CandidateEventAdmin(EventDecisions, admin.ModelAdmin):
         )
 
     def get_ordering(self, request):
-        # Newest article first; an annotation, so it cannot be `ordering`.
-        return ["-article_published", "-pk"]
+        return QUEUE_ORDER
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_list_display(self, request):
         if can_review(request.user):
             return [*self.list_display, "decision"]
         return self.list_display
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Review queue", **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Candidates are edited on the event page, which keeps their history.
