@@ -276,6 +276,7 @@ class ArticleReceiptSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Article.Status.choices)
     status_url = serializers.URLField(help_text="GET it to follow the parse.")
     duplicate = serializers.BooleanField(help_text="True when this article was already stored; nothing new was made.")
+    message = serializers.CharField(help_text="What happened, in words: stored and queued, or already stored.")
 
 
 class ArticleEventSerializer(serializers.ModelSerializer):

@@ -288,8 +288,14 @@ class ExportView(FilteredEventsView):
     filename = "events"
 
     def get_renderers(self):
-        # Errors (a bad filter) still come back as JSON.
         return [self.renderer_class(), JSONRenderer()]
+
+    def handle_exception(self, exc):
+        # Errors (a bad filter, a throttle) come back as JSON, whatever the export's type.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def export_queryset(self):
         return exports.iterate_in_chunks(
@@ -396,11 +402,14 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
         except IngestError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         article = result.article
+        # Without Redis the parse has already run in-process by now: report where it really is.
+        article.refresh_from_db(fields=["status"])
         receipt = {
             "id": article.pk,
             "status": article.status,
             "status_url": request.build_absolute_uri(reverse("api-article-detail", args=[article.pk])),
             "duplicate": not result.created,
+            "message": result.message,
         }
         return Response(receipt, status=status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK)
 
