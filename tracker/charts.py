@@ -56,7 +56,9 @@ TEMPLATE = {
         "hovermode": "closest",
         "xaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
         "yaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "bgcolor": "rgba(255,255,255,0.8)"},
+        # Below the plot: above it, the legend collides with the mode bar and titles.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal"},
+        "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.7)"},
         "margin": {"l": 8, "r": 8, "t": 48, "b": 40},
     }
 }
@@ -116,8 +118,9 @@ class MapPoint:
 
 
 def new_figure(*, height: int, title: str = "", **layout) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, height=height, **layout)
+    # Set at construction: update_layout(template=...) would merge into plotly's default template.
+    fig = go.Figure(layout={"template": TEMPLATE})
+    fig.update_layout(height=height, **layout)
     if title:
         fig.update_layout(title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 15}})
     return fig

@@ -107,7 +107,8 @@ def published_events() -> QuerySet[Event]:
 
 def flat(qs: QuerySet[Event]) -> QuerySet[Event]:
     """Return `qs` without joins, so counts over it count each event once."""
-    if qs.query.distinct or len(qs.query.alias_map) > 1:
+    joined = sum(1 for count in qs.query.alias_refcount.values() if count) > 1
+    if qs.query.distinct or joined:
         return Event.objects.filter(pk__in=qs.order_by().values("pk"))
     return qs.order_by()
 
@@ -387,19 +388,12 @@ def actor_event_counts() -> dict[int, int]:
 
 
 def place_event_counts() -> dict[int, int]:
-    rows = (
-        Event.places.through.objects.filter(public("event__"))
-        .values("place_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = Event.places.through.objects.filter(public("event__")).values("place_id").annotate(n=Count("pk")).order_by()
     return {row["place_id"]: row["n"] for row in rows}
 
 
 def agreement_event_counts() -> dict[int, int]:
-    rows = (
-        EventAgreement.objects.filter(public("event__")).values("agreement_id").annotate(n=Count("pk")).order_by()
-    )
+    rows = EventAgreement.objects.filter(public("event__")).values("agreement_id").annotate(n=Count("pk")).order_by()
     return {row["agreement_id"]: row["n"] for row in rows}
 
 

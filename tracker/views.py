@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from tracker import charts, selectors
-from tracker.extract.partial_date import PartialDate
 from tracker.filters import EventFilter
 from tracker.models import Actor, Agreement, AgreementParty, Event, EventActor, EventAgreement, Place
 
@@ -45,19 +44,34 @@ def _timeline_chart(data: selectors.TimelineData, *, title: str = "", group_titl
     return {"figure": _payload(fig), "mode": data.mode, "total": data.total}
 
 
+FILTER_LABELS = {
+    "q": "Search text",
+    "actor": "Actors",
+    "kind": "Kinds",
+    "agreement": "Agreement",
+    "place": "Place",
+    "date_from": "From",
+    "date_to": "To",
+    "precision": "Date known to the",
+}
+
+
 def _filtered(request) -> EventFilter:
-    """Bind the event filters to the query; a malformed date is reported on the form and ignored."""
+    """Bind the event filters to the query, with labels for readers."""
     filterset = EventFilter(request.GET or None, queryset=selectors.published_events())
-    if filterset.is_bound:
-        filterset.form.is_valid()
-        for name in ("date_from", "date_to"):
-            value = filterset.form.cleaned_data.get(name)
-            if value:
-                try:
-                    PartialDate.parse(value)
-                except ValueError:
-                    filterset.form.add_error(name, "Use YYYY, YYYY-MM or YYYY-MM-DD, for example 2018-09.")
+    for name, label in FILTER_LABELS.items():
+        if name in filterset.form.fields:
+            filterset.form.fields[name].label = label
+    filterset.form.fields["q"].widget.attrs.setdefault("placeholder", "Words in the title or summary")
+    # Validate now: an invalid filter is reported on the form and left out.
+    filterset.form.is_valid()
     return filterset
+
+
+def _filter_fields(filterset: EventFilter, names: str) -> list:
+    """Return the form's fields to show, in reading order, with labels for readers."""
+    form = filterset.form
+    return [form[name] for name in names.split() if name in form.fields]
 
 
 def _filter_params(request) -> dict:
@@ -121,6 +135,7 @@ def timeline(request):
         "tracker/timeline.html",
         {
             "filter": filterset,
+            "fields": _filter_fields(filterset, "q date_from date_to actor kind agreement place precision"),
             "chart": chart,
             "page": page,
             "lanes": lanes,
@@ -269,7 +284,10 @@ def event_map(request):
         }
 
     context = selectors.cached("map", {"filters": _filter_params(request)}, build)
-    return render(request, "tracker/map.html", {**context, "filter": filterset, "query": _filter_query(request)})
+    fields = _filter_fields(filterset, "q date_from date_to actor kind agreement")
+    return render(
+        request, "tracker/map.html", {**context, "filter": filterset, "fields": fields, "query": _filter_query(request)}
+    )
 
 
 @require_safe
@@ -308,7 +326,12 @@ def matrix(request):
         }
 
     context = selectors.cached("matrix", {"filters": _filter_params(request)}, build)
-    return render(request, "tracker/matrix.html", {**context, "filter": filterset, "query": _filter_query(request)})
+    fields = _filter_fields(filterset, "date_from date_to agreement")
+    return render(
+        request,
+        "tracker/matrix.html",
+        {**context, "filter": filterset, "fields": fields, "query": _filter_query(request)},
+    )
 
 
 @never_cache
