@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models.functions import Lower
 
+from tests.factories import make_actor, make_place
 from tracker.models import (
     Actor,
     ActorAlias,
@@ -52,6 +53,16 @@ FOREIGN = {
     "Baghdad": (33.34, 44.4),
     "New York": (40.7, -74.0),
 }
+
+
+def builder():
+    """Import fixtures/build/build_curated.py, which is a script, not a package."""
+    sys.path.insert(0, str(FIXTURES / "build"))
+    try:
+        import build_curated
+    finally:
+        sys.path.pop(0)
+    return build_curated
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +110,15 @@ def test_it_loads_twice_without_duplicating_rows(curated):
     counts = (Actor.objects.count(), ActorAlias.objects.count(), Place.objects.count())
     call_command("loaddata", "curated", verbosity=0)
     assert (Actor.objects.count(), ActorAlias.objects.count(), Place.objects.count()) == counts
+
+
+def test_it_leaves_room_for_editors_to_add_rows_after_loading(curated):
+    # loaddata writes explicit keys; PostgreSQL's sequences must be moved past them.
+    actor = make_actor("Jaysh al-Ahrar", kind=Actor.Kind.ARMED_GROUP, aliases=["Army of the Free"])
+    assert actor.pk > Actor.objects.exclude(pk=actor.pk).order_by("-pk").first().pk
+    place = make_place("Sarmada", kind="town", parent=Place.objects.get(name="Idlib"))
+    assert place.slug == "sarmada"
+    assert Agreement.objects.create(name="A new truce").slug == "a-new-truce"
 
 
 @pytest.mark.parametrize("name", sorted(NAMES["actors"]))
@@ -219,26 +239,31 @@ def test_it_places_every_point_where_it_belongs(curated):
 
 
 def test_it_keeps_curated_json_in_step_with_its_source():
-    sys.path.insert(0, str(FIXTURES / "build"))
-    try:
-        import build_curated
-    finally:
-        sys.path.pop(0)
+    build_curated = builder()
     assert build_curated.render(build_curated.build()) == (FIXTURES / "curated.json").read_text(encoding="utf-8")
 
 
 def test_it_rejects_an_alias_that_repeats_another_name():
-    sys.path.insert(0, str(FIXTURES / "build"))
-    try:
-        import build_curated
-    finally:
-        sys.path.pop(0)
+    build_curated = builder()
     actors = [
         {"id": 1, "name": "Turkey", "kind": "state", "aliases": {"demonym": ["Turkish"]}},
         {"id": 2, "name": "Russia", "kind": "state", "aliases": {"alias": ["turkish"]}},
     ]
     with pytest.raises(build_curated.SourceError, match="turkish"):
         build_curated.build_actors(actors)
+
+
+def test_it_rejects_a_geonames_record_in_the_wrong_governorate():
+    build_curated = builder()
+    places = [
+        {"id": 1, "name": "Syria", "kind": "country"},
+        {"id": 10, "name": "Idlib", "kind": "province", "parent": "Syria", "admin1": "12"},
+        {"id": 50, "name": "Manbij", "kind": "city", "parent": "Idlib", "geonameid": 167357},
+    ]
+    geonames = build_curated.geonames_index([167357])
+    assert geonames[167357]["admin1code"] == "09"  # Aleppo governorate
+    with pytest.raises(build_curated.SourceError, match="governorate 09"):
+        build_curated.build_places(places, geonames)
 
 
 def demo_lines():
