@@ -256,3 +256,20 @@ def test_it_keys_the_cache_by_parameters():
     assert selectors.cached("x", {"a": 1}, lambda: "one") == "one"
     assert selectors.cached("x", {"a": 2}, lambda: "two") == "two"
     assert selectors.cached("x", {"a": 1}, lambda: "rebuilt") == "one"
+
+
+@pytest.mark.postgres
+def test_it_searches_with_the_gin_index_on_postgresql():
+    from django.db import connection
+
+    make_event("2019-02-12", title="Joint patrols on the M4 highway")
+    make_event("2019-02-13", title="Talks in Sochi")
+    qs = Event.objects.search("patrol")
+
+    with connection.cursor() as cursor:
+        # Small tables prefer a sequential scan; forbid it, so only a matching index expression can serve.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = qs.explain()
+
+    assert "tracker_event_search_gin" in plan
+    assert [e.title for e in qs] == ["Joint patrols on the M4 highway"]
