@@ -368,6 +368,7 @@ def anonymous_walk(django_db_setup, django_db_blocker):
     return walk
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=route_id)
 def test_it_never_shows_unpublished_events_or_internal_text_to_anonymous_readers(anonymous_walk, route):
     pages = anonymous_walk[route_id(route)]
@@ -375,6 +376,7 @@ def test_it_never_shows_unpublished_events_or_internal_text_to_anonymous_readers
     assert_no_markers(pages)
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("route", with_known_errors(PUBLIC_ROUTES), ids=route_id)
 def test_it_serves_every_public_route_to_anonymous_readers_without_error(anonymous_walk, route):
     pages = anonymous_walk[route_id(route)]
@@ -387,6 +389,7 @@ def test_it_serves_every_public_route_to_anonymous_readers_without_error(anonymo
     assert not unexpected, unexpected
 
 
+@pytest.mark.django_db
 def test_it_shows_readers_the_published_data_the_walk_looks_for(anonymous_walk):
     # Guard the guard: the published events and a public quote are really shown.
     texts = [text for pages in anonymous_walk.values() for _, text in pages.values()]
