@@ -177,7 +177,7 @@ def _test_delay() -> None:
 
 def _lock_dates(dates) -> None:
     """Serialise writers per (day, precision), so two articles on one event never both create it."""
-    if connection.vendor != "postgresql" or not dates:
+    if connection.vendor != "postgresql":
         return  # SQLite already lets one writer at a time
     keys = sorted(
         {
@@ -186,6 +186,11 @@ def _lock_dates(dates) -> None:
         }
     )
     with connection.cursor() as cursor:
+        # Don't wait for the disk at commit: a crash can only lose this whole transaction (the
+        # article's status with it), and the requeue sweep then parses the article again.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if not keys:
+            return
         # Sorted, so two writers take shared keys in the same order and cannot deadlock.
         cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k", [keys])
 
@@ -193,7 +198,7 @@ def _lock_dates(dates) -> None:
 def _drop_own_candidates(article_id: int) -> int:
     """Remove this article's extracted sources from candidate events, and the candidates left with none."""
     own = EventSource.objects.filter(article_id=article_id, extracted=True, event__status=Event.Status.CANDIDATE)
-    event_ids = set(own.values_list("event_id", flat=True))
+    event_ids = set(own.order_by().values_list("event_id", flat=True))
     if not event_ids:
         return 0
     EventSource.objects.filter(pk__in=own.values("pk")).delete()
@@ -259,22 +264,24 @@ def _write(article_id: int, attempt: int, candidates) -> ParseResult:
         seen_sources = set()
         if pool:
             pool_ids = [row[0] for row in pool]
-            for event_id, actor_id in EventActor.objects.filter(event_id__in=pool_ids).values_list(
-                "event_id", "actor_id"
+            for event_id, actor_id in (
+                EventActor.objects.filter(event_id__in=pool_ids).order_by().values_list("event_id", "actor_id")
             ):
                 links[event_id][0].add(actor_id)
-            for event_id, agreement_id in EventAgreement.objects.filter(event_id__in=pool_ids).values_list(
-                "event_id", "agreement_id"
+            for event_id, agreement_id in (
+                EventAgreement.objects.filter(event_id__in=pool_ids).order_by().values_list("event_id", "agreement_id")
             ):
                 links[event_id][1].add(agreement_id)
-            for event_id, place_id in Event.places.through.objects.filter(event_id__in=pool_ids).values_list(
-                "event_id", "place_id"
+            for event_id, place_id in (
+                Event.places.through.objects.filter(event_id__in=pool_ids)
+                .order_by()
+                .values_list("event_id", "place_id")
             ):
                 links[event_id][2].add(place_id)
             seen_sources = set(
-                EventSource.objects.filter(article_id=article_id, event_id__in=pool_ids).values_list(
-                    "event_id", "char_start", "date_text"
-                )
+                EventSource.objects.filter(article_id=article_id, event_id__in=pool_ids)
+                .order_by()
+                .values_list("event_id", "char_start", "date_text")
             )
         targets = defaultdict(list)  # (first day, precision) -> [_Target]
         for pk, date_start, precision, status in sorted(pool, key=lambda row: (STATUS_PREFERENCE[row[3]], row[0])):
