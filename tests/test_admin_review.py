@@ -546,3 +546,18 @@ def test_it_feeds_an_alias_added_in_the_admin_to_the_next_parse(client, django_c
         client.post(reverse("admin:tracker_article_reparse", args=[article.pk]))
 
     assert Event.objects.filter(actors=hts, sources__article=article).exists()
+
+
+def test_it_searches_events_by_words_or_id(client):
+    login(client, "Editor")
+    withdrawal = make_event(title="Turkey withdraws troops from Idlib")
+    meeting = make_event(title="Turkey and Russia meet in Sochi", status=CANDIDATE)
+
+    def found(term, changelist="admin:tracker_event_changelist"):
+        return {e.pk for e in client.get(reverse(changelist), {"q": term}).context["cl"].result_list}
+
+    assert found("withdraws") == {withdrawal.pk}
+    assert found("Sochi") == {meeting.pk}
+    assert found(str(meeting.pk)) == {meeting.pk}
+    assert found("Sochi", QUEUE) == {meeting.pk}
+    assert found("withdraws", QUEUE) == set()
