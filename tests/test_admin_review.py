@@ -60,7 +60,7 @@ def change_form_data(response):
     form = response.context["adminform"].form
     for name in form.fields:
         put(form, name)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", ()):
         formset = inline.formset
         for name in formset.management_form.fields:
             data[f"{formset.prefix}-{name}"] = str(formset.management_form[name].value())
@@ -561,3 +561,23 @@ def test_it_searches_events_by_words_or_id(client):
     assert found(str(meeting.pk)) == {meeting.pk}
     assert found("Sochi", QUEUE) == {meeting.pk}
     assert found("withdraws", QUEUE) == set()
+
+
+def test_it_keeps_review_decisions_when_an_editor_reverts_to_an_older_version(client, queue):
+    reviewer = make_user("Reviewer")
+    event = queue["meeting"]
+    candidate_version = event.history.latest()
+    from tracker.review import event_reject
+
+    event_reject(event, by=reviewer)
+    login(client, "Editor")
+    url = reverse("admin:tracker_event_simple_history", args=[event.pk, candidate_version.history_id])
+    data = change_form_data(client.get(url))
+    data["title"] = "Reverted title"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Reverted title"
+    assert event.status == REJECTED and event.reviewed_by == reviewer

@@ -823,6 +823,16 @@ class EventAdmin(EventSearch, EventDecisions, SimpleHistoryAdmin):
     def actor_list(self, event):
         return ", ".join(role.actor.name for role in event.actor_roles.all())
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Review fields change only through tracker.review: not by a form,
+            # and not by reverting to an older version in the history.
+            fields = ["status", "reviewed_by_id", "reviewed_at", "merged_into_id"]
+            current = Event.objects.filter(pk=obj.pk).values(*fields).first() or {}
+            for name, value in current.items():
+                setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         deciding = request.method == "POST" and ("_publish" in request.POST or "_reject" in request.POST)
         if deciding and not can_review(request.user):
