@@ -17,6 +17,12 @@ HOSTILE = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _validate_every_trace(monkeypatch):
+    """Let plotly.py check the attributes of the large traces too, which production skips for speed."""
+    monkeypatch.setattr(charts, "VALIDATE_LARGE", True)
+
+
 def make_timeline_event(day="2019-02-12", *, precision="day", last=None, title="Turkey and Russia meet", **kwargs):
     start = dt.date.fromisoformat(day)
     values = {

@@ -20,6 +20,9 @@ DAY, MONTH, YEAR = "day", "month", "year"
 
 # Above this many points a scatter trace is drawn with WebGL.
 WEBGL_THRESHOLD = 1000
+# plotly.py's validation costs ~0.1 ms a point; traces that may hold thousands skip it. Their
+# attributes are fixed in this module and checked by tests that set this to True.
+VALIDATE_LARGE = False
 MS_PER_DAY = 86_400_000
 
 # Okabe-Ito, readable by people with colour-blindness; yellow last (low contrast on white).
@@ -178,6 +181,7 @@ def timeline_figure(
                     customdata=[hover_data(e, group_title) for e in spans],
                     hovertemplate=hover,
                     showlegend=not points,
+                    _validate=VALIDATE_LARGE,
                     **legend,
                 )
             )
@@ -196,6 +200,7 @@ def timeline_figure(
                     },
                     customdata=[hover_data(e, group_title) for e in points],
                     hovertemplate=hover,
+                    _validate=VALIDATE_LARGE,
                     **legend,
                 )
             )
@@ -282,6 +287,7 @@ def density_figure(cells: Sequence[DensityCell], *, lanes: Sequence[str], title:
                 customdata=[[c.url, esc(c.lane), c.start.strftime("%B %Y"), c.count] for c in months],
                 hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}: %{customdata[3]} events"
                 "<br><i>Click to list them</i><extra></extra>",
+                _validate=VALIDATE_LARGE,
             )
         )
     fig.update_layout(
@@ -411,6 +417,7 @@ def heatmap_figure(
             colorbar={"title": {"text": "events"}, "thickness": 12},
             xgap=1,
             ygap=1,
+            _validate=VALIDATE_LARGE,
         )
     )
     fig.update_layout(

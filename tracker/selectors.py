@@ -14,10 +14,11 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.urls import reverse
@@ -29,6 +30,7 @@ from tracker.models import (
     ActorRelation,
     Agreement,
     AgreementParty,
+    Article,
     Event,
     EventActor,
     EventAgreement,
@@ -120,31 +122,44 @@ def date_text(start: dt.date, precision: str, end: dt.date | None = None) -> str
     return text
 
 
+def timeline_linker(base: QueryDict | None, keys: tuple[str, ...]) -> Callable[..., str]:
+    """Return a function making timeline URLs: `base`'s filters, with `keys` set per call.
+
+    Encodes the fixed part once: a chart may need thousands of these links.
+    """
+    query = base.copy() if base is not None else QueryDict(mutable=True)
+    for drop in ("page", "lanes", "order", *keys):
+        query.pop(drop, None)
+    prefix = reverse("timeline") + "?" + (query.urlencode() + "&" if query else "")
+
+    def link(**params) -> str:
+        return prefix + urlencode(params, doseq=True)
+
+    return link
+
+
 def timeline_url(base: QueryDict | None = None, **params) -> str:
     """Return the timeline's URL for `base`'s filters with `params` replacing theirs."""
-    query = base.copy() if base is not None else QueryDict(mutable=True)
-    query._mutable = True
-    for drop in ("page", "lanes", "order"):
-        query.pop(drop, None)
-    for key, value in params.items():
-        query.setlist(key, value if isinstance(value, list) else [value])
-    encoded = query.urlencode()
-    return reverse("timeline") + (f"?{encoded}" if encoded else "")
+    return timeline_linker(base, tuple(params))(**params)
 
 
 # --- Headline numbers --------------------------------------------------------
 
 
+def _count_in_public_events(model, links, field: str) -> int:
+    """Count rows of `model` linked to at least one public event (EXISTS stops at the first)."""
+    return model.objects.filter(Exists(links.filter(public("event__"), **{field: OuterRef("pk")}))).count()
+
+
 def headline_numbers() -> dict:
-    """Return counts of what is public: events, actors, places, agreements, sources, and the span."""
+    """Return counts of what is public: events, actors, places, agreements, source articles, and the span."""
     span = published_events().aggregate(events=Count("pk"), first=Min("date_start"), last=Max("date_last"))
-    published = public("event__")
     return {
         **span,
-        "actors": EventActor.objects.filter(published).values("actor_id").distinct().count(),
-        "places": Event.places.through.objects.filter(published).values("place_id").distinct().count(),
-        "agreements": EventAgreement.objects.filter(published).values("agreement_id").distinct().count(),
-        "sources": EventSource.objects.filter(published).values("article_id").distinct().count(),
+        "actors": _count_in_public_events(Actor, EventActor.objects, "actor"),
+        "places": _count_in_public_events(Place, Event.places.through.objects, "place"),
+        "agreements": _count_in_public_events(Agreement, EventAgreement.objects, "agreement"),
+        "sources": _count_in_public_events(Article, EventSource.objects, "article"),
     }
 
 
@@ -295,13 +310,14 @@ def density_cells(
         keys = [kind for kind in KIND_ORDER if kind in labels]
         param = "kind"
     wanted = set(keys)
+    link = timeline_linker(base, (param, "date_from", "date_to"))
     cells = [
         DensityCell(
             lane=labels[key],
             start=start,
             precision=precision,
             count=n,
-            url=timeline_url(base, **{param: key, "date_from": partial, "date_to": partial}),
+            url=link(**{param: key, "date_from": partial, "date_to": partial}),
         )
         for (key, start, precision, partial), n in sorted(counts.items(), key=lambda item: item[0][1])
         if key in wanted
@@ -415,14 +431,14 @@ def agreement_timeline(agreement: Agreement, *, base: QueryDict | None = None) -
         counts: Counter = Counter()
         for row in rows:
             counts[(row["relation"], *_period(row["month"], row["event__precision"]))] += row["n"]
-        base = base or QueryDict(mutable=True)
+        link = timeline_linker(base, ("agreement", "date_from", "date_to"))
         cells = [
             DensityCell(
                 lane=relations[relation],
                 start=start,
                 precision=precision,
                 count=n,
-                url=timeline_url(base, agreement=agreement.slug, date_from=partial, date_to=partial),
+                url=link(agreement=agreement.slug, date_from=partial, date_to=partial),
             )
             for (relation, start, precision, partial), n in sorted(counts.items(), key=lambda item: item[0][1])
         ]

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import F
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import json_script
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -30,18 +31,24 @@ def _lanes(request) -> str:
     return lanes if lanes in LANES else "kind"
 
 
-def _payload(fig) -> dict:
-    return charts.to_payload(fig)
+def _chart(fig, data_id: str) -> dict:
+    """Return a chart for `_chart.html`: its element id and its JSON, escaped by `json_script` once, when built.
+
+    Cached as the finished element, so a warm page does not serialise hundreds of kilobytes again.
+    """
+    return {"id": data_id, "script": json_script(charts.to_payload(fig), data_id)}
 
 
-def _timeline_chart(data: selectors.TimelineData, *, title: str = "", group_title: str = "Agreement") -> dict:
+def _timeline_chart(
+    data: selectors.TimelineData, *, data_id: str = "timeline-data", title: str = "", group_title: str = "Agreement"
+) -> dict:
     if data.mode == "events":
         fig = charts.timeline_figure(
             data.events, lanes=data.lanes, groups=data.groups, group_title=group_title, title=title
         )
     else:
         fig = charts.density_figure(data.cells, lanes=data.lanes, total=data.total, title=title)
-    return {"figure": _payload(fig), "mode": data.mode, "total": data.total}
+    return {"figure": _chart(fig, data_id), "mode": data.mode, "total": data.total}
 
 
 FILTER_LABELS = {
@@ -101,10 +108,11 @@ def overview(request):
         return {
             "numbers": selectors.headline_numbers(),
             "timeline": _timeline_chart(selectors.timeline_data(qs, lanes=lanes)),
-            "monthly": _payload(
-                charts.monthly_figure(counts, series=list(colours), colours=colours, year_only=year_only)
+            "monthly": _chart(
+                charts.monthly_figure(counts, series=list(colours), colours=colours, year_only=year_only),
+                "monthly-data",
             ),
-            "actors": _payload(charts.bar_figure(selectors.top_actors(qs))),
+            "actors": _chart(charts.bar_figure(selectors.top_actors(qs)), "actors-data"),
         }
 
     context = selectors.cached("overview", {"lanes": lanes}, build)
@@ -165,8 +173,8 @@ def actor_detail(request, slug):
         counts, year_only = selectors.actor_month_counts(actor)
         roles = [label for _, label in EventActor.Role.choices]
         return {
-            "involvement": _payload(charts.monthly_figure(counts, series=roles, year_only=year_only)),
-            "partners": _payload(charts.bar_figure(selectors.co_actors(actor), x_title="shared events")),
+            "involvement": _chart(charts.monthly_figure(counts, series=roles, year_only=year_only), "involvement-data"),
+            "partners": _chart(charts.bar_figure(selectors.co_actors(actor), x_title="shared events"), "partners-data"),
             "total": sum(n for _, _, n in counts) + year_only,
         }
 
@@ -207,10 +215,11 @@ def place_detail(request, slug):
         if not points and place.latitude is not None and place.longitude is not None:
             points = [charts.MapPoint(place.name, place.latitude, place.longitude, 0, place.get_absolute_url())]
         return {
-            "monthly": _payload(
-                charts.monthly_figure(counts, series=list(colours), colours=colours, year_only=year_only)
+            "monthly": _chart(
+                charts.monthly_figure(counts, series=list(colours), colours=colours, year_only=year_only),
+                "monthly-data",
             ),
-            "map": _payload(charts.map_figure(points, height=420)),
+            "map": _chart(charts.map_figure(points, height=420), "map-data"),
         }
 
     context = selectors.cached("place", {"pk": place.pk}, build)
@@ -234,7 +243,9 @@ def agreement_detail(request, slug):
     chart = selectors.cached(
         "agreement",
         {"pk": agreement.pk},
-        lambda: _timeline_chart(selectors.agreement_timeline(agreement), group_title="Kind"),
+        lambda: _timeline_chart(
+            selectors.agreement_timeline(agreement), data_id="agreement-timeline-data", group_title="Kind"
+        ),
     )
     parties = AgreementParty.objects.filter(agreement=agreement).select_related("actor").order_by("role", "actor__name")
     events = (
@@ -278,7 +289,7 @@ def event_map(request):
     def build():
         points, unmapped = selectors.map_points(qs)
         return {
-            "map": _payload(charts.map_figure(points)),
+            "map": _chart(charts.map_figure(points), "map-data"),
             "unmapped": [(place.name, place.get_absolute_url(), n) for place, n in unmapped],
             "mapped": len(points),
         }
@@ -300,20 +311,18 @@ def matrix(request):
         months, per_month = selectors.actor_months(qs, actors)
         names = [actor.name for actor in actors]
         pair_urls = [[actor.get_absolute_url() for _ in actors] for actor in actors]
+        link = selectors.timeline_linker(request.GET, ("actor", "date_from", "date_to"))
         month_urls = [
-            [
-                selectors.timeline_url(request.GET, actor=actor.slug, date_from=f"{m:%Y-%m}", date_to=f"{m:%Y-%m}")
-                for m in months
-            ]
-            for actor in actors
+            [link(actor=actor.slug, date_from=f"{m:%Y-%m}", date_to=f"{m:%Y-%m}") for m in months] for actor in actors
         ]
         return {
-            "pairs": _payload(
+            "pairs": _chart(
                 charts.heatmap_figure(
                     pairs, x=names, y=names, urls=pair_urls, hover="%{y} with %{x}: %{z} shared events"
-                )
+                ),
+                "pairs-data",
             ),
-            "months": _payload(
+            "months": _chart(
                 charts.heatmap_figure(
                     per_month,
                     x=[m.isoformat() for m in months],
@@ -321,7 +330,8 @@ def matrix(request):
                     urls=month_urls,
                     x_dates=True,
                     hover="%{y}, %{x|%B %Y}: %{z} events",
-                )
+                ),
+                "months-data",
             ),
         }
 
