@@ -178,14 +178,23 @@ class TimelineData:
     groups: list[str]
 
 
-def timeline_data(qs: QuerySet[Event], *, lanes: str = "kind", base: QueryDict | None = None) -> TimelineData:
-    """Read events one by one when they are few, else counts per lane and month."""
+def timeline_data(
+    qs: QuerySet[Event],
+    *,
+    lanes: str = "kind",
+    base: QueryDict | None = None,
+    kind_rows: list[dict] | None = None,
+) -> TimelineData:
+    """Read events one by one when they are few, else counts per lane and month.
+
+    `kind_rows` (from `kind_month_rows`) saves a pass when the caller has it already.
+    """
     qs = flat(qs)
-    total = qs.count()
+    total = sum(row["n"] for row in kind_rows) if kind_rows is not None else qs.count()
     if total <= RAW_LIMIT:
         events, lane_names, groups = timeline_events(qs, lanes=lanes)
         return TimelineData("events", total, events, [], lane_names, groups)
-    cells, lane_names = density_cells(qs, lanes=lanes, base=base)
+    cells, lane_names = density_cells(qs, lanes=lanes, base=base, kind_rows=kind_rows)
     return TimelineData("density", total, [], cells, lane_names, [])
 
 
@@ -283,7 +292,7 @@ def _period(month: dt.date, precision: str) -> tuple[dt.date, str, str]:
 
 
 def density_cells(
-    qs: QuerySet[Event], *, lanes: str = "kind", base: QueryDict | None = None
+    qs: QuerySet[Event], *, lanes: str = "kind", base: QueryDict | None = None, kind_rows: list[dict] | None = None
 ) -> tuple[list[DensityCell], list[str]]:
     """Count events per lane and month (per year for events known only to the year)."""
     counts: Counter = Counter()
@@ -303,8 +312,7 @@ def density_cells(
         keys = [slug for slug, _ in totals.most_common(LANE_LIMIT)]
         param = "actor"
     else:
-        rows = flat(qs).values("kind", "precision", month=TruncMonth("date_start")).annotate(n=Count("pk")).order_by()
-        for row in rows:
+        for row in kind_month_rows(qs) if kind_rows is None else kind_rows:
             labels[row["kind"]] = KIND_LABELS.get(row["kind"], row["kind"])
             counts[(row["kind"], *_period(row["month"], row["precision"]))] += row["n"]
         keys = [kind for kind in KIND_ORDER if kind in labels]
@@ -325,9 +333,16 @@ def density_cells(
     return cells, [labels[key] for key in keys]
 
 
-def kind_month_counts(qs: QuerySet[Event]) -> tuple[list[tuple[dt.date, str, int]], int]:
+def kind_month_rows(qs: QuerySet[Event]) -> list[dict]:
+    """Count events by kind, precision and month: one pass that several charts share."""
+    return list(flat(qs).values("kind", "precision", month=TruncMonth("date_start")).annotate(n=Count("pk")).order_by())
+
+
+def kind_month_counts(
+    qs: QuerySet[Event], *, rows: list[dict] | None = None
+) -> tuple[list[tuple[dt.date, str, int]], int]:
     """Return (month, kind label, count) for events known to the month or day, and how many know only the year."""
-    rows = flat(qs).values("kind", "precision", month=TruncMonth("date_start")).annotate(n=Count("pk")).order_by()
+    rows = kind_month_rows(qs) if rows is None else rows
     counts, year_only = [], 0
     for row in rows:
         if row["precision"] == Precision.YEAR:

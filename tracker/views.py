@@ -93,8 +93,11 @@ def _filter_query(request) -> str:
     return query.urlencode()
 
 
-def _page(request, qs, size=PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+def _page(request, qs, size=PAGE_SIZE, count: int | None = None):
+    paginator = Paginator(qs, size)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
+    return paginator.get_page(request.GET.get("page"))
 
 
 @require_safe
@@ -103,11 +106,12 @@ def overview(request):
 
     def build():
         qs = selectors.published_events()
-        counts, year_only = selectors.kind_month_counts(qs)
+        rows = selectors.kind_month_rows(qs)
+        counts, year_only = selectors.kind_month_counts(qs, rows=rows)
         colours = selectors.kind_colours()
         return {
             "numbers": selectors.headline_numbers(),
-            "timeline": _timeline_chart(selectors.timeline_data(qs, lanes=lanes)),
+            "timeline": _timeline_chart(selectors.timeline_data(qs, lanes=lanes, kind_rows=rows)),
             "monthly": _chart(
                 charts.monthly_figure(counts, series=list(colours), colours=colours, year_only=year_only),
                 "monthly-data",
@@ -137,7 +141,8 @@ def timeline(request):
     view_params = {key: value for key, value in (("lanes", lanes), ("order", "oldest")) if value != "kind"}
     if not oldest:
         view_params.pop("order")
-    page = _page(request, selectors.event_list(ordered))
+    # The chart counted these events already: the paginator need not count them again.
+    page = _page(request, selectors.event_list(ordered), count=chart["total"])
     return render(
         request,
         "tracker/timeline.html",
