@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
@@ -83,113 +84,213 @@ _YEAR_PREP = (
     r"(?:the\s+)?(?:spring|summer|autumn|fall|winter)(?:\s+of)?)"
 )
 
-# Each pattern is (name, regex). Matches are taken longest first; `core` marks
-# the date text when the match also holds a leading preposition.
-_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("iso", re.compile(rf"(?<![\d-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d-])")),
-    ("numeric", re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})[/.](?P<y>{_YEAR})(?![\d/])")),
+# Each pattern is (name, regex, prefix, prefix required). A pattern starts at its month, day,
+# weekday or number, so the regex engine skips ahead fast; words before it ("in", "early", "last")
+# are read by `prefix`, a regex anchored at the pattern's start, run only where a pattern matched.
+_MODIFIER_BEFORE = re.compile(rf"(?P<mod>{_MODIFIER})[\s-]*\Z")
+_MONTH_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{_MONTH_PREP}\s+(?:(?P<mod>{_MODIFIER})[\s-]*)?|(?P<mod2>{_MODIFIER})[\s-]*)\Z"
+)
+_YEAR_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{_YEAR_PREP}\s+(?:(?P<mod>{_MODIFIER})[\s-]*)?|(?P<mod2>{_MODIFIER})[\s-]*)\Z"
+)
+_REL_BEFORE = re.compile(r"(?<![\w-])(?P<rel>(?i:last|next|this))\s+\Z")
+_PATTERNS: list[tuple[str, re.Pattern, re.Pattern | None, bool]] = [
+    (
+        "iso",
+        re.compile(rf"(?<![\d-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d-])"),
+        None,
+        False,
+    ),
+    (
+        "numeric",
+        re.compile(rf"(?<![\d/.])(?P<a>\d{{1,2}})[/.](?P<b>\d{{1,2}})[/.](?P<y>{_YEAR})(?![\d/])"),
+        None,
+        False,
+    ),
     (
         "range_dmy",
         re.compile(
-            rf"(?P<core>(?:(?i:from|between)\s+)?(?P<d1>{_DAY}){_SEP_RANGE}(?P<d2>{_DAY})\s+(?:(?i:of)\s+)?"
-            rf"(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?){_NO_MORE_DIGITS}"
+            rf"(?<![\d,.])(?P<d1>{_DAY}){_SEP_RANGE}(?P<d2>{_DAY})\s+(?:(?i:of)\s+)?"
+            rf"(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?{_NO_MORE_DIGITS}"
         ),
+        None,
+        False,
     ),
     (
         "range_mdy",
         re.compile(
-            rf"(?P<core>(?:(?i:from|between)\s+)?(?P<m>{_MON})\s+(?P<d1>{_DAY}){_SEP_RANGE}(?P<d2>{_DAY})"
-            rf"(?:,?\s+(?P<y>{_YEAR}))?){_NO_MORE_DIGITS}"
+            rf"(?P<m>{_MON})\s+(?P<d1>{_DAY}){_SEP_RANGE}(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?{_NO_MORE_DIGITS}"
         ),
+        None,
+        False,
     ),
     (
         "dmy",
         re.compile(
             rf"(?<![\d,.])(?P<d>{_DAY})\s+(?:(?i:of)\s+)?(?P<m>{_MON})(?:,?\s+(?P<y>{_YEAR}))?{_NO_MORE_DIGITS}"
         ),
+        None,
+        False,
     ),
-    ("mdy", re.compile(rf"(?P<m>{_MON})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?(?![\d:]|,\d|\.\d|\s*(?:%|km\b))")),
+    (
+        "mdy",
+        re.compile(rf"(?P<m>{_MON})\s+(?P<d>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?(?![\d:]|,\d|\.\d|\s*(?:%|km\b))"),
+        None,
+        False,
+    ),
     (
         "month_year",
-        re.compile(
-            rf"(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<m>{_MON_FULL}|{_MONTH_ABBR}\.)\s+(?P<y>{_YEAR})){_NO_MORE_DIGITS}"
-        ),
+        re.compile(rf"(?P<m>{_MON_FULL}|{_MONTH_ABBR}\.)\s+(?P<y>{_YEAR}){_NO_MORE_DIGITS}"),
+        _MODIFIER_BEFORE,
+        False,
     ),
     (
         "month_rel_year",
-        re.compile(
-            rf"(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<m>{_MON_FULL})\s+(?P<rel>(?i:last|this|next))\s+(?i:year))\b"
-        ),
+        re.compile(rf"(?P<m>{_MON_FULL})\s+(?P<rel>(?i:last|this|next))\s+(?i:year)\b"),
+        _MODIFIER_BEFORE,
+        False,
     ),
-    (
-        "rel_month",
-        re.compile(rf"(?P<core>(?P<rel>(?i:last|next|this))\s+(?P<m>{_MON_FULL}))(?!\s*\d)"),
-    ),
-    (
-        "month",
-        re.compile(
-            rf"(?<![\w-])(?:{_MONTH_PREP}\s+)(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<m>{_MON_FULL}))(?!\s*\d)"
-            rf"|(?P<core2>(?P<mod2>{_MODIFIER})[\s-]*(?P<m2>{_MON_FULL}))(?!\s*\d)"
-        ),
-    ),
-    (
-        "year",
-        re.compile(
-            rf"(?<![\w-])(?:{_YEAR_PREP}\s+)(?P<core>(?:(?P<mod>{_MODIFIER})[\s-]*)?(?P<y>{_YEAR}))(?![\d,.]?\d|\s*%)"
-            rf"|(?P<core2>(?P<mod2>{_MODIFIER})[\s-]*(?P<y2>{_YEAR}))(?![\d,.]?\d|\s*%)"
-        ),
-    ),
+    ("rel_month", re.compile(rf"(?P<rel>(?i:last|next|this))\s+(?P<m>{_MON_FULL})(?!\s*\d)"), None, False),
+    ("month", re.compile(rf"(?P<m>{_MON_FULL})(?!\s*\d)"), _MONTH_BEFORE, True),
+    ("year", re.compile(rf"(?<![\w,.-])(?P<y>{_YEAR})(?![\d,.]?\d|\s*%)"), _YEAR_BEFORE, True),
     (
         "relative_day",
         re.compile(
             r"(?<![\w-])(?i:(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today"
             r"|tonight|tomorrow|this\s+(?:morning|afternoon|evening)))(?![\w-])"
         ),
+        None,
+        False,
     ),
     (
         "weekday",
-        re.compile(
-            rf"(?P<core>(?:(?P<rel>(?i:last|next|this))\s+)?(?P<wd>{'|'.join(_WEEKDAYS)})"
-            r"(?:\s+(?i:morning|afternoon|evening|night))?)(?![\w-])"
-        ),
+        re.compile(rf"(?P<wd>{'|'.join(_WEEKDAYS)})(?:\s+(?i:morning|afternoon|evening|night))?(?![\w-])"),
+        _REL_BEFORE,
+        False,
     ),
     (
         "relative_period",
         re.compile(
-            r"(?<![\w-])(?P<core>(?i:(?P<mod>early|late|mid|earlier|later)[\s-]+)?(?P<rel>(?i:last|this|next))\s+"
-            r"(?P<unit>(?i:month|year)))(?![\w-])"
+            r"(?<![\w-])(?i:(?P<mod>early|late|mid|earlier|later)[\s-]+)?(?P<rel>(?i:last|this|next))\s+"
+            r"(?P<unit>(?i:month|year))(?![\w-])"
         ),
+        None,
+        False,
     ),
     (
         "ago",
-        re.compile(rf"(?<![\w-])(?P<core>(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?i:ago))\b"),
+        re.compile(rf"(?<![\w-])(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+(?i:ago)\b"),
+        None,
+        False,
     ),
     (
         "offset",
         re.compile(
-            rf"(?<![\w-])(?P<core>(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+"
-            r"(?P<dir>(?i:later|earlier|after(?=\s*[,.;)]|\s*$)|before(?=\s*[,.;)]|\s*$))))"
+            rf"(?<![\w-])(?P<n>(?i:{_NUM}))\s+(?P<unit>(?i:day|week|month|year))s?\s+"
+            r"(?P<dir>(?i:later|earlier|after(?=\s*[,.;)]|\s*$)|before(?=\s*[,.;)]|\s*$)))"
         ),
+        None,
+        False,
     ),
     (
         "anchor_word",
         re.compile(
-            r"(?<![\w-])(?P<core>(?i:the\s+(?P<dir>next|following|previous)\s+(?P<unit>day|morning|evening|month|year)"
-            r"|the\s+day\s+(?P<dir2>after|before)(?=\s*[,.;)]|\s*$)|(?:the|that)\s+same\s+day|(?:later|earlier)\s+that\s+day))"
+            r"(?<![\w-])(?i:the\s+(?P<dir>next|following|previous)\s+(?P<unit>day|morning|evening|month|year)"
+            r"|the\s+day\s+(?P<dir2>after|before)(?=\s*[,.;)]|\s*$)|(?:the|that)\s+same\s+day|(?:later|earlier)\s+that\s+day)"
             r"(?![\w-])"
         ),
+        None,
+        False,
     ),
     (
         "nth",
-        re.compile(
-            rf"(?i:on\s+)(?P<core>(?i:the)\s+(?P<d>3[01]|[12]\d|[1-9])(?i:st|nd|rd|th))(?!\s+(?:(?i:of)\s+)?{_MON})"
-        ),
+        re.compile(rf"(?<=[Oo]n\s)(?i:the)\s+(?P<d>3[01]|[12]\d|[1-9])(?i:st|nd|rd|th)(?!\s+(?:(?i:of)\s+)?{_MON})"),
+        None,
+        False,
     ),
 ]
+# Cheap tests that rule a pattern out before its regex runs over the sentence.
+_HAS_MONTH = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_HAS_YEAR = re.compile(_YEAR)
+_HAS_DIGIT = re.compile(r"\d")
 
-_FUTURE_WORDS = frozenset(
-    "will shall 'll won't wont would must going due scheduled slated expected planned plans plan upcoming "
-    "intends intend aims set".split()
+
+def _applicable(sentence: str) -> set[str]:
+    low = sentence.lower()
+    digit = _HAS_DIGIT.search(sentence) is not None
+    year = digit and _HAS_YEAR.search(sentence) is not None
+    month = _HAS_MONTH.search(sentence) is not None
+    names = set()
+    if year:
+        names.update(("iso", "numeric", "year"))
+    if month:
+        names.update(("rel_month", "month"))
+        if digit:
+            names.update(("range_dmy", "range_mdy", "dmy", "mdy"))
+        if year:
+            names.add("month_year")
+        if "year" in low:
+            names.add("month_rel_year")
+    if "day" in low:
+        names.update(("weekday", "anchor_word", "relative_day"))
+    if "tonight" in low or "tomorrow" in low or "this " in low:
+        names.add("relative_day")
+    if "month" in low or "year" in low:
+        names.update(("relative_period", "anchor_word"))
+        if "ago" in low:
+            names.add("ago")
+    if "ago" in low and "week" in low:
+        names.add("ago")
+    if "later" in low or "earlier" in low or "after" in low or "before" in low:
+        names.add("offset")
+    if digit and "the " in low:
+        names.add("nth")
+    return names
+
+
+class _Hit:
+    """A pattern's match with the words read before it: groups of both, the span of the date text."""
+
+    __slots__ = ("match", "prefix", "start", "end")
+
+    def __init__(self, match, prefix):
+        self.match, self.prefix = match, prefix
+        self.end = match.end()
+        self.start = match.start()
+        if prefix is not None:
+            mod = _first_group(prefix, "mod", "mod2")
+            if mod is not None or "rel" in prefix.re.groupindex:
+                self.start = prefix.start(_first_name(prefix, "rel", "mod", "mod2"))
+
+    def group(self, name):
+        value = self.match.group(name) if name in self.match.re.groupindex else None
+        if value is None and self.prefix is not None:
+            if name in self.prefix.re.groupindex:
+                value = self.prefix.group(name)
+            elif name == "mod" and "mod2" in self.prefix.re.groupindex:
+                value = self.prefix.group("mod2")
+        return value
+
+
+def _first_group(match, *names):
+    for name in names:
+        if name in match.re.groupindex and match.group(name) is not None:
+            return match.group(name)
+    return None
+
+
+def _first_name(match, *names):
+    for name in names:
+        if name in match.re.groupindex and match.group(name) is not None:
+            return name
+    return 0
+
+
+_FUTURE_WORDS = frozenset("will shall 'll won't wont would must may might upcoming".split())
+# Future only when "to" or "for" follows: "plans to meet on Monday", not "approved the plan on Monday".
+_FUTURE_BEFORE_TO = frozenset(
+    "going due scheduled slated expected planned plans plan intends intend aims aim set".split()
 )
 _PAST_AUX = frozenset("was were had did has have been ago".split())
 _IRREGULAR_PAST = frozenset(
@@ -202,7 +303,7 @@ _WORD = re.compile(r"[A-Za-z']+|[;:]")
 _CLAUSE_BREAK = frozenset({";", ":", "that", "which", "who", "whom", "whose", "while", "whereas"})
 
 
-def _tense_of(word: str) -> str | None:
+def word_tense(word: str) -> str | None:
     if word in _FUTURE_WORDS:
         return FUTURE
     if word in _PAST_AUX or word in _IRREGULAR_PAST:
@@ -223,11 +324,13 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
     cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAK), default=-1)
     left = left[cut + 1 :][-10:]
     for i in range(len(left) - 1, -1, -1):
-        tense = _tense_of(left[i])
+        if left[i] in _FUTURE_BEFORE_TO and i + 1 < len(left) and left[i + 1] in ("to", "for"):
+            return FUTURE
+        tense = word_tense(left[i])
         if tense == PAST and left[i] not in _PAST_AUX:
             # A participle: "will be held", "is to be signed", "was launched".
             for aux in reversed(left[max(0, i - 3) : i]):
-                if aux in _FUTURE_WORDS or aux == "to":
+                if aux in _FUTURE_WORDS or aux in _FUTURE_BEFORE_TO or aux == "to":
                     return FUTURE
                 if aux in _PAST_AUX:
                     return PAST
@@ -236,11 +339,13 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
             return tense
         if left[i] == "to" and i > 0 and left[i - 1] in {"is", "are", "was", "were"}:
             return FUTURE
-    for word in _WORD.findall(sentence, end, min(len(sentence), end + 80))[:8]:
-        word = word.lower()
+    right = [w.lower() for w in _WORD.findall(sentence, end, min(len(sentence), end + 80))[:8]]
+    for i, word in enumerate(right):
         if word in _CLAUSE_BREAK:
             break
-        tense = _tense_of(word)
+        if word in _FUTURE_BEFORE_TO and i + 1 < len(right) and right[i + 1] in ("to", "for"):
+            return FUTURE
+        tense = word_tense(word)
         if tense is not None:
             return tense
     return None
@@ -348,11 +453,8 @@ def _year_value(match, group="y") -> int | None:
     return int(value) if value else None
 
 
-def _core(match) -> tuple[int, int]:
-    for name in ("core", "core2"):
-        if name in match.re.groupindex and match.group(name) is not None:
-            return match.span(name)
-    return match.span()
+def _core(hit) -> tuple[int, int]:
+    return hit.start, hit.end
 
 
 def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, PartialDate | None] | None:
@@ -456,7 +558,7 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
     if name == "anchor_word":
         if anchor is None:
             return None
-        text = " ".join(g("core").lower().split())
+        text = " ".join(sentence[start:end].lower().split())
         if "same day" in text or "that day" in text:
             return anchor, None
         direction = (g("dir") or g("dir2") or "").lower()
@@ -489,19 +591,26 @@ def find_dates(
     published: dt.date | None,
     *,
     offset: int = 0,
-    anchor: PartialDate | None = None,
+    anchor: PartialDate | Callable[[], PartialDate | None] | None = None,
 ) -> list[DateMention]:
     """Return the dates written in `sentence`, in order, with offsets shifted by `offset`.
 
-    `anchor` is the last date of the previous sentence: "the next day" with no
-    date before it in this sentence counts from there.
+    `anchor` is the last date of the previous sentence (or a function that
+    returns it, called only when needed): "the next day" with no date before
+    it in this sentence counts from there.
     """
     found = []
-    for order, (name, pattern) in enumerate(_PATTERNS):
+    applicable = _applicable(sentence)
+    for order, (name, pattern, before, required) in enumerate(_PATTERNS):
+        if name not in applicable:
+            continue
         for match in pattern.finditer(sentence):
-            start, end = _core(match)
-            if end > start:
-                found.append((start, end, order, name, match))
+            prefix = before.search(sentence, max(0, match.start() - 40), match.start()) if before else None
+            if required and prefix is None:
+                continue
+            hit = _Hit(match, prefix)
+            if hit.end > hit.start:
+                found.append((hit.start, hit.end, order, name, hit))
     if not found:
         return []
     found.sort(key=lambda f: (f[0] - f[1], f[2], f[0]))
@@ -517,6 +626,8 @@ def find_dates(
 
     resolved: list[tuple[int, int, PartialDate, PartialDate | None]] = []
     for start, end, _order, name, match in chosen:
+        if name in _ANCHORED and not resolved and callable(anchor):
+            anchor = anchor()
         last = resolved[-1][2] if resolved else anchor
         try:
             result = _resolve(name, match, sentence, published, last if name in _ANCHORED else None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tracker.extract.dates import FUTURE, PAST, clause_tense, word_tense
+from tracker.extract.text import fold
 from tracker.extract.types import ACTOR
 
 # The values of tracker.models.Event.Kind, kept as plain strings so the pipeline needs no Django
@@ -47,7 +49,7 @@ _CUES: list[tuple[str, str, str]] = [
     (SUMMIT, "", r"summits?"),
     (CEASEFIRE, r"halt(?:s|ed)?(?=\s+(?:the\s+)?fighting)", r"cease-?fires?|truces?|pause"),
     (DESIGNATION, r"designat(?:e|es|ed)|blacklist(?:s|ed)?", r"designation"),
-    (SANCTIONS, r"sanction(?:s|ed)?|impos(?:e|es|ed)(?=\s+(?:new\s+)?sanctions)", r"sanctions"),
+    (SANCTIONS, r"sanctioned|impos(?:e|es|ed)(?=\s+(?:new\s+)?sanctions)", r"sanctions"),
     (
         AGREEMENT_SIGNED,
         r"sign(?:s|ed)?|agreed|agrees?|endors(?:e|es|ed)|inked|reached(?=\s+(?:an?\s+)?(?:agreement|deal|accord))"
@@ -177,22 +179,77 @@ def _gap_score(sentence: str, match, date_start: int, date_end: int) -> int:
     return len(gap) + 1000 * gap.count(";") + 60 * gap.count(",") + penalty
 
 
-def _find_cues(sentence: str, date_start: int, date_end: int):
+def _all_cues_re():
+    parts, meta = [], {}
+    for order, (kind, verbs, nouns) in enumerate(_CUES):
+        for suffix, pattern, is_verb in (("v", verbs, True), ("n", nouns, False)):
+            if pattern:
+                name = f"c{order}{suffix}"
+                parts.append(f"(?P<{name}>{pattern})")
+                meta[name] = (order, kind, is_verb)
+    parts.append(f"(?P<t>{_TITLE_VERBS})")
+    meta["t"] = (len(_CUES), None, True)
+    return re.compile(rf"(?:{'|'.join(parts)})(?![\w-])"), meta
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    depth, start, out = 0, 0, []
+    for i, char in enumerate(pattern):
+        if char == "(" and pattern[i - 1 : i] != "\\":
+            depth += 1
+        elif char == ")" and pattern[i - 1 : i] != "\\":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    return out
+
+
+def _cue_prefixes() -> frozenset[str]:
+    """Return the two-letter starts of every cue, so only words starting so are tried."""
+    prefixes = set()
+    for pattern in [p for _, verbs, nouns in _CUES for p in (verbs, nouns) if p] + [_TITLE_VERBS]:
+        for alternative in _top_level_alternatives(pattern):
+            literal = re.match(r"[a-z]{2}", alternative)
+            if literal is None:
+                raise ValueError(f"a cue must start with two letters: {alternative!r}")
+            prefixes.add(literal.group())
+    return frozenset(prefixes)
+
+
+# All cues in one alternation, most specific kind first, matched on lower-cased text (much faster
+# than IGNORECASE) and only at words whose first two letters can start a cue.
+_ALL_CUES, _CUE_META = _all_cues_re()
+_CUE_PREFIXES = _cue_prefixes()
+_WORD_START = re.compile(r"(?<![\w-])[a-z]{2}")
+
+
+def sentence_cues(sentence: str) -> list[tuple]:
+    """Return every cue in the sentence once: (order, kind, match, is_verb, is_active_verb)."""
+    cues = []
+    low = fold(sentence)  # lower-cased, exactly as long as the sentence
+    end = 0
+    for word in _WORD_START.finditer(low):
+        if word.start() < end or word.group() not in _CUE_PREFIXES:
+            continue
+        match = _ALL_CUES.match(low, word.start())
+        if match is None:
+            continue
+        end = match.end()
+        order, kind, is_verb = _CUE_META[match.lastgroup]
+        cues.append((order, kind, match, is_verb, is_verb and _active(sentence, match)))
+    return cues
+
+
+def _find_cues(sentence: str, date_start: int, date_end: int, cues=None):
     """Return (kind, nearest cue, whether it is a verb, nearest active verb) for a date."""
     best = verb = None
-    for order, (kind, verbs, nouns) in enumerate(_CUE_RE):
-        for regex, is_verb in ((verbs, True), (nouns, False)):
-            if regex is None:
-                continue
-            for match in regex.finditer(sentence):
-                score = _gap_score(sentence, match, date_start, date_end) + order
-                if best is None or score < best[0]:
-                    best = (score, kind, match, is_verb)
-                if is_verb and _active(sentence, match) and (verb is None or score < verb[0]):
-                    verb = (score, match)
-    for match in _TITLE_VERB_RE.finditer(sentence):
-        score = _gap_score(sentence, match, date_start, date_end) + len(_CUE_RE)
-        if _active(sentence, match) and (verb is None or score < verb[0]):
+    for order, kind, match, is_verb, active in sentence_cues(sentence) if cues is None else cues:
+        score = _gap_score(sentence, match, date_start, date_end) + order
+        if kind is not None and (best is None or score < best[0]):
+            best = (score, kind, match, is_verb)
+        if active and (verb is None or score < verb[0]):
             verb = (score, match)
     if verb is not None and (verb[0] >= 1000 or (best is not None and verb[0] > best[0] + 40)):
         verb = None  # too far from the date: a noun phrase near it says more
@@ -206,12 +263,13 @@ def _active(sentence: str, match) -> bool:
     return not (before and before.group("passive") and match.group().lower().endswith(("ed", "held", "sent", "left")))
 
 
-def event_kind(sentence: str, date_start: int, date_end: int):
-    """Return (kind, cue match, verb cue match) for the date at sentence[date_start:date_end]."""
-    kind, cue, _is_verb, verb = _find_cues(sentence, date_start, date_end)
-    if kind in (OTHER, STATEMENT) and _DEADLINE_BEFORE.search(sentence, max(0, date_start - 25), date_start):
-        from tracker.extract.dates import FUTURE, clause_tense
+def event_kind(sentence: str, date_start: int, date_end: int, cues=None):
+    """Return (kind, cue match, verb cue match) for the date at sentence[date_start:date_end].
 
+    `cues` is `sentence_cues(sentence)`, passed in when the sentence has several dates.
+    """
+    kind, cue, _is_verb, verb = _find_cues(sentence, date_start, date_end, cues)
+    if kind in (OTHER, STATEMENT) and _DEADLINE_BEFORE.search(sentence, max(0, date_start - 25), date_start):
         if clause_tense(sentence, date_start, date_end) == FUTURE:
             return DEADLINE, cue, verb
     return kind, cue, verb
@@ -328,11 +386,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
 
 def _subject_end(text: str, clause_start: int, verb_start: int) -> int:
     """Return where the subject ends: at the clause's first verb ("Turkey launched ... and took")."""
-    from tracker.extract.dates import PAST, _tense_of
-
     for word in re.finditer(r"[A-Za-z']+", text[clause_start:verb_start]):
         low = word.group()
-        if low.islower() and (_tense_of(low) == PAST or low in {"is", "are", "has", "have", "will", "would"}):
+        if low.islower() and (word_tense(low) == PAST or low in {"is", "are", "has", "have", "will", "would"}):
             return clause_start + word.start()
     return verb_start
 

@@ -20,7 +20,7 @@ NAME, ALIAS, ACRONYM, TRANSLITERATION, DEMONYM, CAPITAL = (
 )
 # "in Ankara", "held in the Russian city of Sochi", "visited Moscow": the capital is the place there.
 _LOCATIVE = re.compile(
-    r"(?:^|[^\w])(?:in|at|near|outside|inside|around|into|across|throughout|towards?|via|visited|visiting|"
+    r"(?:^|[^\w])(?:in|at|near|outside|inside|around|into|across|throughout|towards?|via|visits?|visited|visiting|"
     r"(?:visit|trip|travell?ed|flew|returned|arrived)\s+to|(?:city|capital|town|outskirts|streets)\s+of)"
     r"\s+(?:the\s+)?(?:(?:\w+\s+)?(?:capital|city|town)(?:\s+of)?,?\s+)?\Z"
 )
@@ -66,7 +66,11 @@ class Gazetteer:
                 continue  # a one-letter alias would match everywhere
             by_key.setdefault(key, []).append((text, entry, alias_kind, match_case))
 
+        # Two automata: case-insensitive surfaces over lower-cased text, exact-case ones ("US", "IS")
+        # over text with its case kept, so "us" and "is" in every sentence never reach Python.
         self.automaton = ahocorasick.Automaton()
+        self.exact_automaton = ahocorasick.Automaton()
+        self.acting_for = {e.id: e.acts_for for e in data.entries if e.kind == ACTOR and e.acts_for}
         for key, rows in by_key.items():
             has_place = any(entry.kind == PLACE for _, entry, _, _ in rows)
             candidates = {}
@@ -88,9 +92,20 @@ class Gazetteer:
                 )
                 # One candidate per entry and case rule: "US" and "Us" differ, "Idlib" twice does not.
                 candidates.setdefault((candidate.key, exact), candidate)
-            self.automaton.add_word(key, (len(key), tuple(candidates.values())))
-        if len(self.automaton):
-            self.automaton.make_automaton()
+            loose = tuple(c for c in candidates.values() if c.exact is None)
+            if loose:
+                self.automaton.add_word(key, (len(key), loose))
+            exact_forms: dict[str, list] = {}
+            for candidate in candidates.values():
+                if candidate.exact is not None:
+                    exact_forms.setdefault(candidate.exact, []).append(candidate)
+            for form, group in exact_forms.items():
+                existing = self.exact_automaton.get(form, (len(form), ()))
+                self.exact_automaton.add_word(form, (len(form), existing[1] + tuple(group)))
+        self.size = len(self.automaton) + len(self.exact_automaton)
+        for automaton in (self.automaton, self.exact_automaton):
+            if len(automaton):
+                automaton.make_automaton()
 
     @classmethod
     def from_data(cls, data: GazetteerData) -> Gazetteer:
@@ -100,15 +115,7 @@ class Gazetteer:
         return self.entries.get((kind, entry_id))
 
     def __len__(self):
-        return len(self.automaton)
-
-
-def _accepts(candidate: _Candidate, original: str, exact_slice) -> bool:
-    if candidate.exact is not None:
-        return exact_slice() == candidate.exact
-    if candidate.capitalised and original[:1].islower():
-        return False
-    return True
+        return self.size
 
 
 def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
@@ -118,23 +125,23 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     folded = fold(text)
     size = len(text)
     spans = []
-    for last, (length, candidates) in gazetteer.automaton.iter(folded):
-        start, end = last - length + 1, last + 1
-        if start > 0 and folded[start - 1].isalnum() and folded[start].isalnum():
+    passes = [(gazetteer.automaton, folded)]
+    if len(gazetteer.exact_automaton):
+        passes.append((gazetteer.exact_automaton, fold_keep_case(text)))
+    for automaton, haystack in passes:
+        if not len(automaton):
             continue
-        if end < size and folded[end].isalnum() and folded[last].isalnum():
-            continue
-        original = text[start:end]
-        cache = []
-
-        def exact_slice(original=original, cache=cache):
-            if not cache:
-                cache.append(fold_keep_case(original))
-            return cache[0]
-
-        accepted = [c for c in candidates if _accepts(c, original, exact_slice)]
-        if accepted:
-            spans.append((start, end, accepted))
+        for last, (length, candidates) in automaton.iter(haystack):
+            start, end = last - length + 1, last + 1
+            if start > 0 and folded[start - 1].isalnum() and folded[start].isalnum():
+                continue
+            if end < size and folded[end].isalnum() and folded[last].isalnum():
+                continue
+            if haystack is folded and candidates[0].capitalised:
+                candidates = [c for c in candidates if not (c.capitalised and text[start].islower())]
+                if not candidates:
+                    continue
+            spans.append((start, end, candidates))
 
     spans.sort(key=lambda s: (s[0] - s[1], s[0]))
     taken = bytearray(size + 1)

@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 
 from tracker.extract.dates import find_dates
-from tracker.extract.events import event_kind, make_title
+from tracker.extract.events import event_kind, make_title, sentence_cues
 from tracker.extract.names import Gazetteer, find_mentions
 from tracker.extract.sentences import split_sentences
 from tracker.extract.types import ACTOR, AGREEMENT, PLACE, CandidateEvent, Mention
@@ -29,28 +29,36 @@ def extract_events(text: str, published: dt.date | None, gazetteer: Gazetteer) -
         published = published.date()
     mentions = find_mentions(text, gazetteer)
     starts = [m.start for m in mentions]
-    person_states = {
-        entry.id: entry.acts_for for entry in gazetteer.entries.values() if entry.kind == ACTOR and entry.acts_for
-    }
+    person_states = gazetteer.acting_for
     events: list[CandidateEvent] = []
-    previous_date = None
+    previous: dict = {"date": None, "pending": []}
+
+    def previous_date():
+        # Sentences that name nothing are read for dates only if a later one counts from them.
+        for pending in previous["pending"]:
+            found = find_dates(pending.text, published, anchor=previous["date"])
+            if found:
+                previous["date"] = found[-1].date
+        previous["pending"] = []
+        return previous["date"]
+
     previous_end = None
     for sentence in split_sentences(text):
         if previous_end is not None and "\n" in text[previous_end : sentence.start]:
-            previous_date = None  # "the next day" does not reach across paragraphs
+            previous.update(date=None, pending=[])  # "the next day" does not reach across paragraphs
         previous_end = sentence.end
-        dates = find_dates(sentence.text, published, offset=sentence.start, anchor=previous_date)
-        if not dates:
-            continue
         low = bisect.bisect_left(starts, sentence.start)
         high = bisect.bisect_left(starts, sentence.end)
         named: list[Mention] = [m for m in mentions[low:high] if m.end <= sentence.end]
+        if not named:
+            previous["pending"].append(sentence)
+            continue
+        dates = find_dates(sentence.text, published, offset=sentence.start, anchor=previous_date)
         # "the December 2016 ceasefire" names an agreement; its date is no event of this sentence.
         dates = [d for d in dates if not any(m.start < d.end and d.start < m.end for m in named)]
-        if dates:
-            previous_date = dates[-1].date
-        if not dates or not named:
+        if not dates:
             continue
+        previous.update(date=dates[-1].date, pending=[])
         actors = _ordered_unique(m.entry_id for m in named if m.entry_kind == ACTOR)
         for actor_id in list(actors):
             for state in person_states.get(actor_id, ()):
@@ -59,13 +67,14 @@ def extract_events(text: str, published: dt.date | None, gazetteer: Gazetteer) -
         places = _ordered_unique(m.entry_id for m in named if m.entry_kind == PLACE)
         agreements = _ordered_unique(m.entry_id for m in named if m.entry_kind == AGREEMENT)
         seen = set()
+        cues = sentence_cues(sentence.text)
         for date in dates:
             key = (date.date, date.date_end)
             if key in seen:
                 continue
             seen.add(key)
             local_start, local_end = date.start - sentence.start, date.end - sentence.start
-            kind, cue, verb = event_kind(sentence.text, local_start, local_end)
+            kind, cue, verb = event_kind(sentence.text, local_start, local_end, cues)
             events.append(
                 CandidateEvent(
                     date=date.date,

@@ -82,9 +82,21 @@ def _paragraphs(text: str, begin: int):
     yield start, len(text)
 
 
+# Longer "sentences" (tables, run-on lists, markup debris) are cut at a space near this length,
+# so that the work per sentence stays bounded and the pipeline stays linear in the article.
+MAX_SENTENCE = 1000
+
+
 def _add(sentences: list[Sentence], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
+    while end - start > MAX_SENTENCE:
+        space = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = space if space > start else start + MAX_SENTENCE
+        _add(sentences, text, start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:

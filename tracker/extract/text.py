@@ -8,6 +8,7 @@ folded text is the same offset in the article.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _SPECIAL = {
@@ -66,18 +67,26 @@ class _FoldTable(dict):
 
 _LOWER = _FoldTable(lower=True)
 _KEEP_CASE = _FoldTable(lower=False)
-_ASCII_SPACE = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _spaces(text: str) -> str:
+    return text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
 
 
 def fold(text: str) -> str:
     """Return `text` lower-cased and accent-free, exactly as long as `text`."""
-    if text.isascii():
-        return text.lower().translate(_ASCII_SPACE)
-    return text.translate(_LOWER)
+    if not text.isascii():
+        # Fold the few non-ASCII characters one by one, then let str.lower() do the rest in C.
+        folded = _NON_ASCII.sub(lambda m: _LOWER[ord(m.group())], text).lower()
+        if len(folded) != len(text):
+            return text.translate(_LOWER)
+        return _spaces(folded)
+    return _spaces(text.lower())
 
 
 def fold_keep_case(text: str) -> str:
     """Return `text` accent-free with its case kept, exactly as long as `text`."""
-    if text.isascii():
-        return text.translate(_ASCII_SPACE)
-    return text.translate(_KEEP_CASE)
+    if not text.isascii():
+        text = _NON_ASCII.sub(lambda m: _KEEP_CASE[ord(m.group())], text)
+    return _spaces(text)

@@ -1,0 +1,245 @@
+"""Benchmark the extraction pipeline against the naive baseline, on generated articles.
+
+    .venv/bin/python bench/bench_extract.py [--articles 1000] [--naive 40] [--memory 10000] [--profile]
+
+Generates varied articles (200-1,000 words, each with its own publication
+date) from the shared names, then measures on one core:
+- the pipeline: `extract_events` per article;
+- the extract path: what `manage.py extract` does per line (parse the JSON
+  line, extract, shape the row with canonical names, dump JSON);
+- the naive baseline (`/work/shared/corpus/naive_extract.py`) on a subset,
+  in a subprocess whose start-up time is measured apart and subtracted;
+- memory: RSS growth over --memory articles with distinct publication dates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+from tracker.extract.names import Gazetteer  # noqa: E402
+from tracker.extract.names_json import gazetteer_data_from_names  # noqa: E402
+from tracker.extract.pipeline import extract_events  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "corpus"
+NAMES = json.loads((SHARED / "names.json").read_text("utf-8"))
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+VERBS_PAST = ["met", "signed", "struck", "said", "warned", "captured", "launched an offensive against", "welcomed"]
+FILLER = [
+    "Residents described a tense calm after weeks of shelling.",
+    "Aid groups warned that supplies were running low in the camps.",
+    "The situation remains fluid, analysts say, and much depends on the talks.",
+    "About 2,000 troops are stationed in the area, according to local sources.",
+    "We keep an ear close to the ground, one official said.",
+    "Prices for bread and fuel have doubled since the start of the crisis.",
+    "The road was closed for 150 hours while engineers cleared mines.",
+    "Forces loyal to the council march through the countryside at night.",
+    "Observers said the ceasefire may not hold for long.",
+    "Hundreds of families fled north, carrying what they could.",
+]
+
+
+def _names(field):
+    out = []
+    for canon, info in NAMES[field].items():
+        out.append(canon)
+        out.extend(a for a in info.get("aliases", []) if isinstance(a, str))
+    return out
+
+
+ACTORS, PLACES, AGREEMENTS = _names("actors"), _names("places"), _names("agreements")
+
+
+def date_expression(rng: random.Random, published: dt.date) -> str:
+    day = published - dt.timedelta(days=rng.randint(1, 700))
+    month = MONTHS[day.month - 1]
+    forms = [
+        f"on {day.day} {month} {day.year}",
+        f"on {month} {day.day}, {day.year}",
+        f"on {month[:3]}. {day.day}",
+        f"in {month} {day.year}",
+        f"in {month}",
+        "yesterday",
+        "today",
+        f"on {rng.choice(WEEKDAYS)}",
+        f"in {day.year}",
+        "last year",
+        "earlier this month",
+        f"on {day.isoformat()}",
+        f"between {min(day.day, 26)} and {min(day.day, 26) + 2} {month}",
+        "last week",
+        "recently",
+        f"in mid-{month}",
+        f"in late {day.year}",
+    ]
+    return rng.choice(forms)
+
+
+def sentence(rng: random.Random, published: dt.date) -> str:
+    kind = rng.random()
+    if kind < 0.35:
+        return rng.choice(FILLER)
+    actor, other = rng.choice(ACTORS), rng.choice(ACTORS)
+    place, agreement = rng.choice(PLACES), rng.choice(AGREEMENTS)
+    when = date_expression(rng, published)
+    templates = [
+        f"{actor} {rng.choice(VERBS_PAST)} {other} in {place} {when}.",
+        f"{actor} and {other} signed the {agreement} {when}, officials said.",
+        f"According to {actor}, fighting near {place} resumed {when} after the {agreement} collapsed.",
+        f"{actor} will meet {other} in {place} {when}, the ministry said.",
+        f'"We will not allow this," {actor} said {when}, referring to {place}.',
+        f"The {agreement} was discussed {when} and again two months later.",
+        f"{actor} said that {other} had struck positions near {place}.",
+    ]
+    return rng.choice(templates)
+
+
+def make_article(rng: random.Random, index: int, published: dt.date | None = None) -> dict:
+    published = published or dt.date(2012, 1, 1) + dt.timedelta(days=rng.randint(0, 4700))
+    target = rng.randint(200, 1000)
+    paragraphs, words = [], 0
+    while words < target:
+        para = " ".join(sentence(rng, published) for _ in range(rng.randint(2, 5)))
+        words += len(para.split())
+        paragraphs.append(para)
+    return {"id": f"bench-{index}", "published": published.isoformat(), "text": "\n\n".join(paragraphs)}
+
+
+def rss_kib() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def run_pipeline(articles, gazetteer) -> float:
+    started = time.process_time()
+    for article in articles:
+        extract_events(article["text"], dt.date.fromisoformat(article["published"]), gazetteer)
+    return time.process_time() - started
+
+
+def run_extract_path(lines, gazetteer) -> float:
+    from tracker.management.commands.extract import event_row, read_article
+
+    out = io.StringIO()
+    started = time.process_time()
+    for line in lines:
+        article_id, text, published = read_article(line)
+        rows = [event_row(e, gazetteer) for e in extract_events(text, published, gazetteer)]
+        out.write(json.dumps({"id": article_id, "events": rows}, ensure_ascii=False) + "\n")
+    return time.process_time() - started
+
+
+def run_naive(lines) -> tuple[float, float]:
+    """Return (seconds for the lines, seconds of start-up) of the naive baseline, as CPU time of the child."""
+    script = SHARED / "naive_extract.py"
+
+    def timed(payload: str) -> float:
+        with tempfile.TemporaryFile("w+") as handle:
+            handle.write(payload)
+            handle.seek(0)
+            before = os.times()
+            subprocess.run(
+                [sys.executable, str(script), str(SHARED / "names.json")],
+                stdin=handle,
+                stdout=subprocess.DEVNULL,
+                check=True,
+            )
+            after = os.times()
+        return (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+    startup = min(timed("") for _ in range(2))
+    return timed("".join(lines)), startup
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--naive", type=int, default=40, help="articles for the naive baseline (it is slow)")
+    parser.add_argument("--memory", type=int, default=10000, help="articles with distinct dates for RSS growth")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    rng = random.Random(args.seed)
+    gazetteer = Gazetteer.from_data(gazetteer_data_from_names(NAMES))
+    articles = [make_article(rng, i) for i in range(args.articles)]
+    lines = [json.dumps(a, ensure_ascii=False) + "\n" for a in articles]
+    words = sum(len(a["text"].split()) for a in articles)
+    print(f"articles={len(articles)} words/article={words / len(articles):.0f} seed={args.seed}")
+
+    extract_events("Turkey and Russia met in Sochi on 17 September 2018.", dt.date(2019, 1, 1), gazetteer)  # warm
+    pipeline = run_pipeline(articles, gazetteer)
+    path = run_extract_path(lines, gazetteer)
+    subset = lines[: args.naive]
+    naive_total, naive_startup = run_naive(subset)
+    naive = max(naive_total - naive_startup, 1e-9)
+    ours_subset = run_pipeline(articles[: args.naive], gazetteer)
+    print(
+        f"pipeline      {len(articles) / pipeline:8.1f} articles/s  ({pipeline * 1000 / len(articles):.2f} ms/article)"
+    )
+    print(f"extract path  {len(lines) / path:8.1f} articles/s  ({path * 1000 / len(lines):.2f} ms/article)")
+    print(
+        f"naive         {len(subset) / naive:8.1f} articles/s  ({naive * 1000 / len(subset):.2f} ms/article, "
+        f"{len(subset)} articles, start-up {naive_startup:.2f}s subtracted)"
+    )
+    print(f"speed-up      {(len(articles) / pipeline) / (len(subset) / naive):8.1f}x pipeline vs naive (per article)")
+    print(f"              {(args.naive / ours_subset) / (len(subset) / naive):8.1f}x on the same {args.naive} articles")
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_pipeline(articles[:300], gazetteer)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+    if args.memory:
+        base = dt.date(1990, 1, 1)
+        warm = max(args.memory // 20, 100)
+        for i in range(warm):
+            article = make_article(rng, i, base + dt.timedelta(days=i))
+            extract_events(article["text"], dt.date.fromisoformat(article["published"]), gazetteer)
+        before = rss_kib()
+        for i in range(warm, args.memory):
+            article = make_article(rng, i, base + dt.timedelta(days=i))
+            extract_events(article["text"], dt.date.fromisoformat(article["published"]), gazetteer)
+        after = rss_kib()
+        print(
+            f"memory        RSS {before / 1024:.1f} MiB after {warm} articles, {after / 1024:.1f} MiB after "
+            f"{args.memory} with distinct dates: growth {100 * (after - before) / before:.1f}%"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from tracker.extract.events import KINDS
+from tracker.extract.names import Gazetteer
+from tracker.extract.names_json import gazetteer_data_from_names
+from tracker.extract.pipeline import extract_events
+from tracker.models import Event
+
+DATA = Path(__file__).parent / "data" / "extract"
+GAZETTEER = Gazetteer.from_data(gazetteer_data_from_names(json.loads((DATA / "names.json").read_text("utf-8"))))
+ARTICLES = [json.loads(line) for line in (DATA / "articles.jsonl").read_text("utf-8").splitlines() if line.strip()]
+
+
+def events(text, published=dt.date(2019, 2, 13)):
+    return extract_events(text, published, GAZETTEER)
+
+
+def as_rows(found):
+    return sorted(
+        (
+            e.date.isoformat(),
+            e.date_end.isoformat() if e.date_end else None,
+            tuple(sorted(e.actors)),
+            tuple(sorted(e.places)),
+            tuple(sorted(e.agreements)),
+        )
+        for e in found
+    )
+
+
+def test_it_uses_exactly_the_event_kinds_of_the_model():
+    assert set(KINDS) == set(Event.Kind.values)
+
+
+def test_the_test_corpus_is_big_enough():
+    assert len(ARTICLES) >= 15
+    assert sum(len(a["expected"]) for a in ARTICLES) >= 40
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=[a["id"] for a in ARTICLES])
+def test_it_extracts_the_expected_events_from_each_test_article(article):
+    published = dt.date.fromisoformat(article["published"]) if article["published"] else None
+    expected = sorted(
+        (
+            e["date"],
+            e.get("date_end"),
+            tuple(sorted(e["actors"])),
+            tuple(sorted(e["places"])),
+            tuple(sorted(e["agreements"])),
+        )
+        for e in article["expected"]
+    )
+    assert as_rows(extract_events(article["text"], published, GAZETTEER)) == expected
+
+
+def test_it_makes_one_event_per_sentence_and_date_with_its_source():
+    text = "Intro without names. Turkey and Russia signed the Sochi agreement in September last year."
+    (event,) = events(text)
+    assert event.sentence == "Turkey and Russia signed the Sochi agreement in September last year."
+    assert text[event.char_start : event.char_end] == event.sentence
+    assert event.date_text == "September last year"
+    assert text[event.date_char_start : event.date_char_end] == "September last year"
+    assert event.date.precision == "month"
+    assert event.kind == "agreement_signed"
+    assert event.title == "Turkey and Russia sign the Sochi agreement"
+
+
+def test_it_gives_two_events_for_two_dates_and_one_for_a_repeated_date():
+    assert len(events("Turkey struck Afrin yesterday and again on Tuesday.")) == 1  # that Tuesday was yesterday
+    assert [e.date.isoformat() for e in events("Turkey struck Afrin yesterday and on Monday.")] == [
+        "2019-02-12",
+        "2019-02-11",
+    ]
+
+
+def test_it_skips_sentences_without_a_curated_name_or_a_date():
+    assert events("Officials met yesterday. Turkey and Russia met often.") == []
+
+
+def test_it_adds_the_state_of_each_person_named():
+    (event,) = events("Putin spoke to reporters yesterday.")
+    assert event.actors == ["Vladimir Putin", "Russia"]
+
+
+def test_it_ignores_a_date_inside_a_curated_name():
+    assert events("The December 2016 ceasefire held.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "title"),
+    [
+        ("Turkey designated the HTS as a terrorist group in August.", "designation", "Turkey designates the HTS"),
+        ("After the fall of Aleppo in November 2016, rebels fled.", "capture", "Fall of Aleppo"),
+        ("Turkey launched an offensive against the YPG in Afrin on January 20.", "military_operation", "Turkey "),
+        ("Turkish and Russian troops will begin joint patrols on March 15.", "patrol", "Turkey and Russia to begin"),
+        ("Washington will impose sanctions on Ankara tomorrow.", "sanctions", "United States to impose sanctions"),
+        ("Russia and Turkey agreed on a ceasefire in Idlib yesterday.", "ceasefire", "Russia and Turkey agree on a"),
+        ("Russia and Turkey signed the Moscow protocol yesterday.", "agreement_signed", "Russia and Turkey sign the"),
+        ("A summit of Turkey, Russia and Iran will be held tomorrow.", "summit", "Summit of Turkey, Russia and Iran"),
+        ("Syrian government forces recaptured Saraqib on Monday.", "capture", "Syrian government recaptures"),
+        ("Erdoğan said on December 12 that Turkey would act.", "statement", "Recep Tayyip Erdoğan says Turkey"),
+        ("Turkish jets struck positions near Afrin on Wednesday.", "attack", "Turkey strikes positions near Afrin"),
+        ("The YPG must leave Manbij by October 15.", "deadline", ""),
+        ("The YPG withdrew from Manbij yesterday.", "withdrawal", "YPG withdraws from Manbij"),
+        ("Akar met Shoigu in Ankara yesterday.", "meeting", "Hulusi Akar meets Shoigu in Ankara"),
+    ],
+)
+def test_it_reads_the_kind_and_writes_a_headline(sentence, kind, title):
+    (event,) = events(sentence, dt.date(2020, 3, 6))
+    assert event.kind == kind
+    assert event.title.startswith(title)
+    assert event.title != sentence
+    assert 0 < len(event.title) <= 300
+
+
+def test_it_keeps_titles_within_300_characters():
+    sentence = "Turkey said yesterday that " + " and ".join(["the talks went on"] * 80) + "."
+    (event,) = events(sentence)
+    assert len(event.title) <= 300
