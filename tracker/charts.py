@@ -46,6 +46,8 @@ SERIES_PALETTE = [
 ]
 NEUTRAL = "#9aa0a6"
 SEQUENTIAL = "Cividis"
+# Light to dark: in a heatmap, more reads as darker, and empty cells as paper.
+HEAT = "Blues"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 # A small template instead of plotly's default, which weighs ~8 kB per figure.
@@ -61,7 +63,6 @@ TEMPLATE = {
         "yaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
         # Below the plot: above it, the legend collides with the mode bar and titles.
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "traceorder": "normal"},
-        "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.7)"},
         "margin": {"l": 8, "r": 8, "t": 48, "b": 40},
     }
 }
@@ -150,6 +151,7 @@ def timeline_figure(
     groups: Sequence[str],
     group_title: str = "Agreement",
     title: str = "",
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Draw each event in its lane: a day as a dot, a month, a year or a range as a bar over its span.
 
@@ -157,7 +159,7 @@ def timeline_figure(
     """
     if not events:
         return empty_figure("No published events match.")
-    colours = group_colours(groups)
+    colours = {**group_colours(groups), **(colours or {})}
     lane_labels = [esc(lane) for lane in lanes]
     fig = new_figure(height=lane_height(len(lanes)), title=title)
     use_gl = sum(1 for e in events if not e.is_span) > WEBGL_THRESHOLD
@@ -356,9 +358,9 @@ def monthly_figure(
             text=f"Not shown: {year_only:,} events known only to their year.",
             xref="paper",
             yref="paper",
-            x=1,
+            x=0,
             y=1.0,
-            xanchor="right",
+            xanchor="left",
             yanchor="bottom",
             showarrow=False,
             font={"size": 12, "color": "#52606d"},
@@ -410,12 +412,12 @@ def heatmap_figure(
             z=[list(row) for row in z],
             x=x_values,
             y=[esc(v) for v in y],
-            colorscale=SEQUENTIAL,
+            colorscale=HEAT,
             zmin=0,
             customdata=[[[u] for u in row] for row in urls] if urls else None,
             hovertemplate=hover + "<extra></extra>",
             colorbar={"title": {"text": "events"}, "thickness": 12},
-            xgap=1,
+            xgap=0 if x_dates else 1,
             ygap=1,
             _validate=VALIDATE_LARGE,
         )

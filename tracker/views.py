@@ -40,11 +40,16 @@ def _chart(fig, data_id: str) -> dict:
 
 
 def _timeline_chart(
-    data: selectors.TimelineData, *, data_id: str = "timeline-data", title: str = "", group_title: str = "Agreement"
+    data: selectors.TimelineData,
+    *,
+    data_id: str = "timeline-data",
+    title: str = "",
+    group_title: str = "Agreement",
+    colours: dict | None = None,
 ) -> dict:
     if data.mode == "events":
         fig = charts.timeline_figure(
-            data.events, lanes=data.lanes, groups=data.groups, group_title=group_title, title=title
+            data.events, lanes=data.lanes, groups=data.groups, group_title=group_title, title=title, colours=colours
         )
     else:
         fig = charts.density_figure(data.cells, lanes=data.lanes, total=data.total, title=title)
@@ -249,7 +254,10 @@ def agreement_detail(request, slug):
         "agreement",
         {"pk": agreement.pk},
         lambda: _timeline_chart(
-            selectors.agreement_timeline(agreement), data_id="agreement-timeline-data", group_title="Kind"
+            selectors.agreement_timeline(agreement),
+            data_id="agreement-timeline-data",
+            group_title="Kind",
+            colours=selectors.kind_colours(),
         ),
     )
     parties = AgreementParty.objects.filter(agreement=agreement).select_related("actor").order_by("role", "actor__name")
