@@ -581,3 +581,27 @@ def test_it_keeps_review_decisions_when_an_editor_reverts_to_an_older_version(cl
     event.refresh_from_db()
     assert event.title == "Reverted title"
     assert event.status == REJECTED and event.reviewed_by == reviewer
+
+
+def test_it_adds_a_source_by_hand_finding_its_offsets(client, queue):
+    login(client, "Editor")
+    event, article = queue["withdrawal"], queue["old"]
+    url = reverse("admin:tracker_eventsource_add")
+    assert f"?event={event.pk}" in client.get(reverse("admin:tracker_event_change", args=[event.pk])).text
+
+    response = client.post(
+        url, {"event": event.pk, "article": article.pk, "sentence": "Nothing else.", "date_text": "", "_save": "1"}
+    )
+
+    assert response.status_code == 302
+    source = event.sources.get(article=article)
+    assert article.body[source.char_start : source.char_end] == "Nothing else."
+    assert source.extracted is False
+
+    response = client.post(url, {"event": event.pk, "article": article.pk, "sentence": "Not in the article."})
+    assert "This sentence is not in the article" in response.text
+    response = client.post(
+        url,
+        {"event": event.pk, "article": article.pk, "sentence": "Nothing else.", "char_start": "0", "char_end": "13"},
+    )
+    assert "is not the sentence" in response.text

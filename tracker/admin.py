@@ -290,14 +290,18 @@ class EventAgreementInline(admin.TabularInline):
     verbose_name_plural = "agreements (how the event relates to each)"
 
 
-class EventSourceInline(admin.StackedInline):
+class EventSourceInline(admin.TabularInline):
+    """The event's sources, read-only: a sentence must match its article, so hand-made ones are added apart."""
+
     model = EventSource
-    fields = ["highlighted", "article", "sentence", ("char_start", "char_end"), "date_text", "extracted"]
-    readonly_fields = ["highlighted", "extracted"]
-    autocomplete_fields = ["article"]
+    fields = ["highlighted", "date_text", "extracted"]
+    readonly_fields = fields
     extra = 0
     verbose_name = "source"
     verbose_name_plural = "sources: the sentences this event was read from"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
@@ -1019,8 +1023,47 @@ class EventAgreementAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class EventSourceForm(forms.ModelForm):
+    """A source added by hand: paste the sentence, the offsets are found in the article."""
+
+    class Meta:
+        model = EventSource
+        fields = ["event", "article", "sentence", "char_start", "char_end", "date_text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("char_start", "char_end"):
+            self.fields[name].required = False
+            self.fields[name].help_text += " Left blank, found from the sentence."
+
+    def clean(self):
+        data = super().clean()
+        article, sentence = data.get("article"), (data.get("sentence") or "").strip()
+        if article is None or not sentence:
+            return data
+        data["sentence"] = sentence
+        start, end = data.get("char_start"), data.get("char_end")
+        if start is None or end is None:
+            start = article.body.find(sentence)
+            if start < 0:
+                raise ValidationError({"sentence": "This sentence is not in the article: paste it exactly."})
+            end = start + len(sentence)
+        elif article.body[start:end] != sentence:
+            raise ValidationError({"char_start": "The article's text between these offsets is not the sentence."})
+        date_text = data.get("date_text") or ""
+        if date_text and date_text not in sentence:
+            raise ValidationError({"date_text": "The date expression must be written as in the sentence."})
+        data["char_start"], data["char_end"] = start, end
+        return data
+
+    def save(self, commit=True):
+        self.instance.extracted = False
+        return super().save(commit)
+
+
 @admin.register(EventSource)
 class EventSourceAdmin(admin.ModelAdmin):
+    form = EventSourceForm
     list_display = ["event", "article", "sentence_preview", "date_text", "extracted"]
     list_filter = ["extracted"]
     list_select_related = ["event", "article"]
