@@ -264,6 +264,7 @@ def test_it_publishes_and_rejects_in_bulk(client, queue):
         queue["withdrawal"].pk: REJECTED,
     }
     assert queue_ids(client) == []
+    assert Event.objects.get(pk=queue["meeting"].pk).history.latest().history_user == reviewer
 
 
 def test_it_ignores_bulk_decisions_from_editors(client, queue):
@@ -605,3 +606,21 @@ def test_it_adds_a_source_by_hand_finding_its_offsets(client, queue):
         {"event": event.pk, "article": article.pk, "sentence": "Nothing else.", "char_start": "0", "char_end": "13"},
     )
     assert "is not the sentence" in response.text
+
+
+def test_it_escapes_markup_in_names_and_aliases_it_marks(client):
+    name = 'Turkey "onmouseover=alert(2) <script>alert(1)</script>'
+    actor = make_actor(name, aliases=['Ankara"onmouseover=alert(3)'])
+    body = f'Ankara"onmouseover=alert(3) said yesterday that {name} went.'
+    article = make_article(body)
+    make_event(status=CANDIDATE, actors=[actor], article=article, sentence=body)
+    login(client, "Reviewer")
+
+    for url in [reverse(QUEUE), reverse("admin:tracker_article_change", args=[article.pk])]:
+        html = client.get(url).text
+        assert "<script>alert(1)" not in html
+        assert '"onmouseover=' not in html
+        assert (
+            '<mark class="hl hl-actor" title="Turkey &quot;onmouseover=alert(2) &lt;script&gt;alert(1)&lt;/script&gt;">'
+            "Ankara&quot;onmouseover=alert(3)</mark>"
+        ) in html
