@@ -129,3 +129,19 @@ def test_it_skips_one_letter_aliases_and_empty_gazetteers():
     data = GazetteerData(entries=(Entry(kind="actor", id=1, name="X"),), surfaces=(Surface("X", "actor", 1),))
     assert find_mentions("X marks the spot", Gazetteer.from_data(data)) == []
     assert find_mentions("Turkey", Gazetteer.from_data(GazetteerData(entries=(), surfaces=()))) == []
+
+
+def test_it_reads_a_capital_with_match_case_beside_a_place_of_that_name():
+    data = GazetteerData(
+        entries=(
+            Entry(kind="actor", id="tr", name="Turkey", actor_kind="state"),
+            Entry(kind="place", id=9, name="Ankara"),
+        ),
+        surfaces=(
+            Surface("Ankara", "actor", "tr", alias_kind="capital", match_case=True),
+            Surface("Ankara", "place", 9),
+        ),
+    )
+    gazetteer = Gazetteer.from_data(data)
+    assert found("Ankara said no", gazetteer) == [("Ankara", "actor", "Turkey")]
+    assert found("talks in Ankara", gazetteer) == [("Ankara", "place", "Ankara")]

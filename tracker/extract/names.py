@@ -143,6 +143,11 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
                     continue
             spans.append((start, end, candidates))
 
+    # The same words may match in both passes ("Ankara" the place, "Ankara" the capital, exact case).
+    merged: dict[tuple[int, int], list] = {}
+    for start, end, candidates in spans:
+        merged.setdefault((start, end), []).extend(candidates)
+    spans = [(start, end, candidates) for (start, end), candidates in merged.items()]
     spans.sort(key=lambda s: (s[0] - s[1], s[0]))
     taken = bytearray(size + 1)
     mentions = []
