@@ -306,3 +306,12 @@ def test_it_sniffs_the_format_when_the_name_has_no_suffix(sent):
     assert ingest_bytes("upload", read("feed.atom")).created == 2
     assert ingest_bytes("upload", read("page.html")).created == 1
     assert ingest_bytes("upload", b'{"text": "Idlib sniffed one."}\n{"text": "Idlib sniffed two."}\n').created == 2
+
+
+def test_it_ignores_a_bad_date_or_address_in_an_html_head(sent):
+    html = (
+        '<html><head><meta property="article:published_time" content="yesterday">'
+        '<link rel="canonical" href="/relative/story"></head><body><p>Talks in Idlib.</p></body></html>'
+    )
+    article = article_ingest(body=html, is_html=True).article
+    assert article.url is None and article.published_estimated

@@ -170,6 +170,13 @@ def _field_text(value, name: str, limit: int) -> str:
     return " ".join(value.split())[:limit]
 
 
+def _or_none(clean, value):
+    try:
+        return clean(value)
+    except IngestError:
+        return None
+
+
 def _existing(digest: str, url: str | None) -> IngestResult | None:
     match = Q(content_hash=digest) | Q(url=url) if url else Q(content_hash=digest)
     for article in Article.objects.filter(match).order_by("pk")[:2]:
@@ -200,9 +207,10 @@ def article_ingest(
         page = html_document(body)
         body = page.text
         title = title or page.title
-        published = published or page.published or None
-        url = url or page.url or None
         publisher = publisher or page.publisher
+        # What the caller gives must be right; what a page's head claims is only a hint.
+        published = published or _or_none(clean_published, page.published)
+        url = url or _or_none(clean_url, page.url)
     body = clean_body(body)
     day = clean_published(published)
     url = clean_url(url)
