@@ -482,7 +482,7 @@ def test_it_adds_a_pasted_article(client):
         follow=True,
     )
     assert Article.objects.count() == 1
-    assert "0 article(s) added and queued for parsing; 1 already known" in response.text
+    assert "0 article(s) added and queued for parsing; 1 already known; 0 not stored." in response.text
 
 
 def test_it_adds_several_uploaded_files_at_once_and_reports_failures(client):
@@ -502,7 +502,8 @@ def test_it_adds_several_uploaded_files_at_once_and_reports_failures(client):
     assert set(Article.objects.values_list("title", flat=True)) >= {"One", "Two"}
     assert Article.objects.count() == 3
     assert "3 article(s) added" in response.text
-    assert "batch.jsonl" in response.text  # the bad line is named
+    assert "1 not stored" in response.text
+    assert "Not stored: batch.jsonl:3: not valid JSON" in response.text
 
 
 @pytest.mark.parametrize(
@@ -624,3 +625,17 @@ def test_it_escapes_markup_in_names_and_aliases_it_marks(client):
             '<mark class="hl hl-actor" title="Turkey &quot;onmouseover=alert(2) &lt;script&gt;alert(1)&lt;/script&gt;">'
             "Ankara&quot;onmouseover=alert(3)</mark>"
         ) in html
+
+
+def test_it_refuses_an_oversized_upload_and_keeps_the_others(client, monkeypatch):
+    monkeypatch.setattr("tracker.admin.MAX_UPLOAD_BYTES", 100)
+    login(client, "Editor")
+    files = [
+        SimpleUploadedFile("big.txt", b"Turkey met Russia. " * 20, content_type="text/plain"),
+        SimpleUploadedFile("small.txt", b"Iran hosted talks in Tehran on Monday.", content_type="text/plain"),
+    ]
+
+    response = client.post(reverse("admin:tracker_article_ingest"), {"files": files}, follow=True)
+
+    assert Article.objects.count() == 1
+    assert "Not stored: big.txt: larger than" in response.text

@@ -618,25 +618,23 @@ class ArticleAdmin(admin.ModelAdmin):
                 else:
                     created, duplicates = int(result.created), int(not result.created)
             if not form.errors:
+                failed = []  # (where, why): `where` names the file, and the line or item in it
                 for upload in data["files"]:
                     if upload.size > MAX_UPLOAD_BYTES:
-                        self.message_user(
-                            request,
-                            f"{upload.name}: larger than {MAX_UPLOAD_BYTES // 2**20} MB; split it and upload again.",
-                            messages.ERROR,
-                        )
+                        failed.append((upload.name, f"larger than {MAX_UPLOAD_BYTES // 2**20} MB; split it"))
                         continue
                     report = ingest_bytes(upload.name, upload.read(), submitted_by=request.user)
                     created += report.created
                     duplicates += report.duplicates
-                    for where, reason in report.failed:
-                        self.message_user(request, f"{upload.name} {where}: {reason}", messages.ERROR)
-                level = messages.SUCCESS if created else messages.WARNING
+                    failed += report.failed
                 self.message_user(
                     request,
-                    f"{created} article(s) added and queued for parsing; {duplicates} already known.",
-                    level,
+                    f"{created} article(s) added and queued for parsing; {duplicates} already known; "
+                    f"{len(failed)} not stored.",
+                    messages.SUCCESS if created and not failed else messages.WARNING,
                 )
+                for where, reason in failed:
+                    self.message_user(request, f"Not stored: {where}: {reason}", messages.ERROR)
                 return redirect("admin:tracker_article_changelist")
         context = {
             **self.admin_site.each_context(request),
