@@ -467,15 +467,24 @@ class MultipleFileField(forms.FileField):
 class AddArticlesForm(forms.Form):
     """Paste one article, or upload files holding any number of them."""
 
-    title = forms.CharField(max_length=500, required=False)
-    url = forms.URLField(max_length=2000, required=False, assume_scheme="https", label="URL")
-    publisher = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(max_length=500, required=False, widget=forms.TextInput(attrs={"class": "vTextField"}))
+    url = forms.URLField(
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        label="URL",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+    )
+    publisher = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"class": "vTextField"}))
     published = forms.DateField(
         required=False,
+        widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}, format="%Y-%m-%d"),
         help_text="YYYY-MM-DD. Relative dates in the text (yesterday, on Monday) count from this day; "
         "left blank, today is used and marked as estimated.",
     )
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), required=False, label="Text")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField"}), required=False, label="Text"
+    )
     is_html = forms.BooleanField(required=False, label="The text is HTML", help_text="Strip the markup first.")
     files = MultipleFileField(
         required=False,
