@@ -298,6 +298,7 @@ def test_it_shows_likely_duplicates_and_merges_from_the_change_page(client, queu
 
     assert response.context["duplicates"] == [published]
     assert f"Merge into {published.pk}" in response.text
+    assert "“Nothing else.”" in response.text  # its first source, to judge by
     assert queue["rejected"] not in response.context["duplicates"]
 
     response = client.post(reverse("admin:tracker_event_merge", args=[meeting.pk]), {"target": published.pk})
@@ -321,6 +322,7 @@ def test_it_lets_editors_edit_a_candidate_inline(client, queue):
     response = client.post(url, data)
 
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert response.url == reverse(QUEUE)  # back to the queue it came from
     event.refresh_from_db()
     assert event.title == "Turkey and Russia meet in Sochi"
     assert event.date_display == "February 2019"
@@ -639,3 +641,19 @@ def test_it_refuses_an_oversized_upload_and_keeps_the_others(client, monkeypatch
 
     assert Article.objects.count() == 1
     assert "Not stored: big.txt: larger than" in response.text
+
+
+def test_it_lets_reviewers_take_a_published_event_off_the_site(client, queue):
+    event = queue["published"]
+    url = reverse("admin:tracker_event_change", args=[event.pk])
+    login(client, "Editor")
+    data = change_form_data(client.get(url))
+    assert client.post(url, {**data, "_reject": "1"}).status_code == 403
+
+    reviewer = login(client, "Reviewer")
+    assert "Save and take off the public site" in client.get(url).text
+    client.post(url, {**data, "_reject": "1"})
+
+    event.refresh_from_db()
+    assert event.status == REJECTED and event.reviewed_by == reviewer
+    assert client.get(reverse("event-detail", args=[event.pk])).status_code == 404

@@ -854,9 +854,22 @@ class EventAdmin(EventSearch, EventDecisions, SimpleHistoryAdmin):
         context = {"can_review": can_review(request.user)}
         event = Event.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if event is not None and event.status != Event.Status.REJECTED:
-            duplicates = list(Event.objects.duplicates_of(event).prefetch_related(actor_roles_prefetch())[:10])
+            sources = EventSource.objects.select_related("article").only(
+                "event_id", "sentence", "char_start", "article__title", "article__published"
+            )
+            duplicates = list(
+                Event.objects.duplicates_of(event).prefetch_related(
+                    actor_roles_prefetch(), Prefetch("sources", queryset=sources)
+                )[:10]
+            )
             context["duplicates"] = duplicates
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+
+    def response_post_save_change(self, request, obj):
+        # A candidate saved as is goes back to the queue it came from.
+        if obj.status == Event.Status.CANDIDATE:
+            return redirect("admin:tracker_candidateevent_changelist")
+        return super().response_post_save_change(request, obj)
 
     def response_change(self, request, obj):
         for flag, decide, verb in (("_publish", event_publish, "published"), ("_reject", event_reject, "rejected")):
