@@ -64,6 +64,25 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Start every test with an empty cache.
+
+    The gazetteer's version and the chart data live in the cache, and a
+    test's rolled-back rows must not survive in them into the next test.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Hashing with the production hasher costs ~0.3 s a user; tests make many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _groups_after_flush(request):
     """Recreate the Editor and Reviewer groups for transactional tests.
 
