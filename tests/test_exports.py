@@ -69,7 +69,7 @@ def test_it_neutralises_cells_a_spreadsheet_would_run(value, expected):
 # --- CSV --------------------------------------------------------------------------------
 
 
-def test_it_streams_published_events_as_csv_oldest_first():
+def test_it_streams_published_events_as_csv_newest_first():
     turkey = make_actor("Turkey")
     idlib = make_place("Idlib")
     later = make_event("2019-02-13", title="Later", actors=[turkey], places=[idlib])
@@ -82,12 +82,14 @@ def test_it_streams_published_events_as_csv_oldest_first():
     assert 'filename="events.csv"' in response["Content-Disposition"]
     rows = csv_rows(response)
     assert list(rows[0]) == CSV_COLUMNS
-    assert [row["id"] for row in rows] == [str(earlier.pk), str(later.pk)]
-    assert rows[0]["date"] == "2018-09" and rows[0]["date_end"] == "2018-10" and rows[0]["precision"] == "month"
-    assert rows[1]["actors"] == "Turkey (participant)"
-    assert rows[1]["actor_slugs"] == "turkey"
-    assert rows[1]["place_slugs"] == "idlib"
-    assert rows[1]["page_url"] == f"http://testserver/events/{later.pk}/"
+    assert [row["id"] for row in rows] == [str(later.pk), str(earlier.pk)]
+    assert rows[1]["date"] == "2018-09" and rows[1]["date_end"] == "2018-10" and rows[1]["precision"] == "month"
+    assert rows[0]["actors"] == "Turkey (participant)"
+    assert rows[0]["actor_slugs"] == "turkey"
+    assert rows[0]["place_slugs"] == "idlib"
+    assert rows[0]["page_url"] == f"http://testserver/events/{later.pk}/"
+    oldest_first = csv_rows(fetch("api-export-events-csv", ordering="date"))
+    assert [row["id"] for row in oldest_first] == [str(earlier.pk), str(later.pk)]
 
 
 def test_it_neutralises_formulas_in_every_text_cell_of_the_csv():
@@ -100,7 +102,9 @@ def test_it_neutralises_formulas_in_every_text_cell_of_the_csv():
     assert not [cell for cell in cells if cell and cell[0] in "=+-@"]
     titles = {row["title"] for row in rows}
     assert titles == {'\'=HYPERLINK("http://evil.example","click")', "'@import"}
-    assert rows[0]["actors"].startswith("'=cmd")
+    hyperlink = next(row for row in rows if "HYPERLINK" in row["title"])
+    assert hyperlink["actors"].startswith("'=cmd")
+    assert hyperlink["summary"] == "'+SUM(1,2)"
 
 
 def test_it_applies_the_event_filters_to_the_export():

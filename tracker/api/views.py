@@ -1,9 +1,12 @@
 """API views: thin wrappers that check access, filter, and hand rows to serializers."""
 
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
@@ -14,9 +17,9 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from tracker import exports
+from tracker import exports, selectors
 from tracker.api import aggregates
-from tracker.api.filters import ApiEventFilter
+from tracker.api.filters import ApiEventFilter, PublicEventFilter
 from tracker.api.permissions import CanIngestArticles, can_see_unpublished
 from tracker.api.serializers import (
     ActorDetailSerializer,
@@ -31,11 +34,37 @@ from tracker.api.serializers import (
 )
 from tracker.models import Actor, ActorRelation, Agreement, AgreementParty, Article, Event, Place
 
+COUNT_SECONDS = 60
+
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class CachedCountPaginator(DjangoPaginator):
+    """Count once per filter until published events change (or COUNT_SECONDS pass).
+
+    Counting 100,000 rows costs more than fetching a page of 50; a client
+    walking pages, or many readers on the same filter, pay for it once.
+    """
+
+    @cached_property
+    def count(self):
+        try:
+            sql = str(self.object_list.query)
+        except EmptyResultSet:
+            return 0
+        return selectors.cached("api-event-count", {"sql": sql}, self.object_list.count, timeout=COUNT_SECONDS)
+
+
+class EventPagination(StandardPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        # Candidate counts change with every parse (bulk writes that send no signal): count those afresh.
+        public = getattr(request, "events_public_only", False)
+        self.django_paginator_class = CachedCountPaginator if public else DjangoPaginator
+        return super().paginate_queryset(queryset, request, view)
 
 
 class SyncPagination(CursorPagination):
@@ -122,7 +151,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
     """Dated, sourced events. Everyone sees published events; staff may ask for others with `status`."""
 
     serializer_class = EventSerializer
-    pagination_class = StandardPagination
+    pagination_class = EventPagination
     # Ids are bigints: anything else is a 404 from the router, not a database error.
     lookup_value_regex = r"[0-9]{1,18}"
     filter_backends = [DjangoFilterBackend]
@@ -173,7 +202,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class FilteredEventsView(GenericAPIView):
-    """A view over the events that ApiEventFilter selects for this user."""
+    """A view over the events that the filter selects for this user."""
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = ApiEventFilter
@@ -184,6 +213,15 @@ class FilteredEventsView(GenericAPIView):
 
     def filtered_events(self):
         return self.filter_queryset(self.get_queryset())
+
+
+def cached_aggregate(name, events, options, build):
+    """Return `build(events, **options)`, cached until published events change."""
+    try:
+        sql = str(events.values("pk").query)
+    except EmptyResultSet:
+        return build(events, **options)
+    return selectors.cached(name, {"sql": sql, **options}, lambda: build(events, **options))
 
 
 class PeriodQuery(serializers.Serializer):
@@ -231,12 +269,17 @@ PairMember = inline_serializer(
     },
 )
 class EventsPerPeriodView(FilteredEventsView):
-    """Count events per month or year, by kind or by actor."""
+    """Count published events per month or year, by kind or by actor."""
+
+    filterset_class = PublicEventFilter
 
     def get(self, request):
         query = PeriodQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(aggregates.events_per_period(self.filtered_events(), **query.validated_data))
+        events = self.filtered_events()
+        return Response(
+            cached_aggregate("api-events-per-period", events, query.validated_data, aggregates.events_per_period)
+        )
 
 
 @extend_schema(
@@ -256,12 +299,17 @@ class EventsPerPeriodView(FilteredEventsView):
     },
 )
 class ActorPairsView(FilteredEventsView):
-    """Count the events each pair of actors shares, most frequent pairs first."""
+    """Count the published events each pair of actors shares, most frequent pairs first."""
+
+    filterset_class = PublicEventFilter
 
     def get(self, request):
         query = PairsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response({"results": aggregates.actor_pairs(self.filtered_events(), **query.validated_data)})
+        events = self.filtered_events()
+        return Response(
+            {"results": cached_aggregate("api-actor-pairs", events, query.validated_data, aggregates.actor_pairs)}
+        )
 
 
 # --- Exports -------------------------------------------------------------------
@@ -298,9 +346,7 @@ class ExportView(FilteredEventsView):
         return response
 
     def export_queryset(self):
-        return exports.iterate_in_chunks(
-            self.filtered_events().order_by("date_start", "precision_rank", "date_last", "pk"), event_prefetches()
-        )
+        return exports.iterate_in_chunks(self.filtered_events(), event_prefetches())
 
     def stream(self, lines, content_type):
         response = StreamingHttpResponse(lines, content_type=content_type)
@@ -321,7 +367,10 @@ class ExportView(FilteredEventsView):
     )
 )
 class EventCsvExportView(ExportView):
-    """Export the filtered events as CSV, oldest first. Formula-like cells are prefixed with a quote."""
+    """Export the filtered events as CSV (newest first unless `ordering` says otherwise).
+
+    Cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed with a quote.
+    """
 
     renderer_class = CsvRenderer
 
@@ -347,13 +396,14 @@ class EventCsvExportView(ExportView):
     )
 )
 class EventJsonLinesExportView(ExportView):
-    """Export the filtered events as JSON Lines, oldest first, shaped as in /api/events/."""
+    """Export the filtered events as JSON Lines, one event per line shaped as in /api/events/."""
 
     renderer_class = JsonLinesRenderer
 
     def get(self, request):
         context = {"request": request, "show_internal": can_see_unpublished(request.user)}
-        records = (EventSerializer(event, context=context).data for event in self.export_queryset())
+        serializer = EventSerializer(context=context)
+        records = (serializer.to_representation(event) for event in self.export_queryset())
         return self.stream(exports.jsonl_lines(records), "application/jsonl; charset=utf-8")
 
 
