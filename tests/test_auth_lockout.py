@@ -127,3 +127,51 @@ def test_it_locks_out_unknown_usernames_too():
     # Guessing usernames is throttled like guessing passwords.
     client = Client()
     assert lock_out(client, "nobody-here").status_code == 429
+
+
+def test_it_cannot_be_dodged_with_a_forged_forwarded_for_header():
+    make_user("Editor", username="amal")
+    client = Client()
+    for n in range(LIMIT):
+        client.post(
+            reverse("admin:login"),
+            {"username": "amal", "password": "wrong-password"},
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "amal", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.200",
+    )
+    assert response.status_code == 429
+
+
+@override_settings(TRUSTED_PROXIES=1)
+def test_it_locks_out_the_address_our_proxy_saw_not_the_proxy():
+    make_user("Editor", username="amal")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(LIMIT):
+        # The attacker forges the left part; our proxy appends the address it saw.
+        Client().post(
+            reverse("admin:login"),
+            {"username": "amal", "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 198.51.100.66",
+            **proxy,
+        )
+    attacker = Client().post(
+        reverse("admin:login"),
+        {"username": "amal", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="1.2.3.99, 198.51.100.66",
+        **proxy,
+    )
+    assert attacker.status_code == 429
+    # The real editor, at another address behind the same proxy, is not locked out.
+    editor = Client().post(
+        reverse("admin:login"),
+        {"username": "amal", "password": PASSWORD, "next": reverse("admin:index")},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert logged_in(editor)

@@ -283,6 +283,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+# Who the client is, for the login lockout and the API throttle. Each reverse
+# proxy in front of the app appends the address it saw to X-Forwarded-For; set
+# TRUSTED_PROXIES to how many you run (1 behind nginx or a load balancer). With
+# 0, the header is ignored: a client cannot dodge either by forging it.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
