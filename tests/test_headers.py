@@ -89,7 +89,7 @@ def https_get(client, path, **extra):
     return client.get(path, secure=True, **extra)
 
 
-PAGES = ["overview", "admin:login"]
+PAGES = ["overview", "timeline", "admin:login", "api-event-list", "api-docs", "api-export-events-csv"]
 
 
 @pytest.mark.django_db
@@ -105,6 +105,15 @@ def test_it_sends_the_security_headers_over_https(production, name):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] in {"same-origin", "no-referrer", "strict-origin-when-cross-origin"}
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGES)
+def test_it_denies_powerful_browser_features(production, name):
+    response = https_get(Client(), reverse(name))
+    policy = dict(part.strip().split("=", 1) for part in response["Permissions-Policy"].split(","))
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"]:
+        assert policy[feature] == "()", feature
 
 
 @pytest.mark.django_db
