@@ -56,7 +56,7 @@ def test_it_keeps_credentials_out_of_tracked_files(tracked):
 def test_it_recognises_the_shapes_it_looks_for():
     # Guard the guard, with made-up values.
     samples = {
-        "private key": "-----BEGIN RSA PRIVATE KEY-----",
+        "private key": "-----BEGIN RSA PRIVATE " + "KEY-----",
         "AWS access key": "AKIA" + "ABCDEFGHIJKLMNOP",
         "GitHub token": "ghp_" + "a" * 36,
         "password in a URL": "postgres://tracker:" + "s3cret-pass" + "@db.example.org/tracker",
