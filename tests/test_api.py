@@ -150,7 +150,7 @@ def test_it_builds_events_exactly_as_the_declared_fields_would():
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from tracker.api.serializers import EventSerializer
+    from tracker.api.serializers import EventSerializer, event_prefetches
 
     turkey = make_actor("Turkey")
     article = make_article("Secret wording.", internal=True, url="https://example.org/x", published=None)
@@ -165,8 +165,9 @@ def test_it_builds_events_exactly_as_the_declared_fields_would():
     )
     make_event("2019-01-02", status=Event.Status.CANDIDATE, article=make_article())
     request = Request(APIRequestFactory().get("/api/events/"))
+    prefetched = Event.objects.prefetch_related(*event_prefetches())
     for shown in (False, True):
-        for one in Event.objects.all():
+        for one in [*Event.objects.all(), *prefetched]:
             serializer = EventSerializer(context={"request": request, "show_internal": shown})
             assert serializer.to_representation(one) == serializer.generic_representation(one)
     assert event.pk

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from tracker.api.serializers import related
+
 CHUNK_SIZE = 500
 
 CSV_COLUMNS = [
@@ -56,10 +58,10 @@ def iterate_in_chunks(queryset, prefetches: Iterable, *, chunk_size: int | None 
 
 def event_csv_row(event, *, page_url: Callable[[object], str]) -> list[str]:
     """Return the CSV cells of one event; its related rows must be prefetched."""
-    roles = list(event.actor_roles.all())
-    places = list(event.places.all())
-    links = list(event.agreement_links.all())
-    sources = list(event.sources.all())
+    roles = related(event, "actor_roles")
+    places = related(event, "places")
+    links = related(event, "agreement_links")
+    sources = related(event, "sources")
     end = event.partial_date_end
     urls = dict.fromkeys(source.article.url for source in sources if source.article.url)
     cells = [
