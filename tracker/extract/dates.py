@@ -318,8 +318,9 @@ _IRREGULAR_PAST = frozenset(
     retook undertook took rode threw blew slew bore swore tore wore hid arose forgave forbade""".split()
 )
 _NOT_PAST = frozenset("need needed red bed shed united armed based led-by".split())
-_WORD = re.compile(r"[A-Za-z']+|[;:]")
-_CLAUSE_BREAK = frozenset({";", ":", "that", "which", "who", "whom", "whose", "while", "whereas"})
+_WORD = re.compile(r"[A-Za-z']+|[;:\"“”]")
+_AUX_CHAIN = frozenset("be been being is are was were have has had not also already reportedly formally".split())
+_CLAUSE_BREAK = frozenset({";", ":", '"', "“", "”", "that", "which", "who", "whom", "whose", "while", "whereas"})
 
 
 def word_tense(word: str) -> str | None:
@@ -353,6 +354,8 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
                     return FUTURE
                 if aux in _PAST_AUX:
                     return PAST
+                if aux not in _AUX_CHAIN:
+                    break  # '"We will respond," Erdogan told': "will" is not this verb's
             return PAST
         if tense is not None:
             return tense

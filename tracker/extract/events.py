@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from lemminflect import getInflection, getLemma
 
 from tracker.extract.dates import FUTURE, PAST, clause_tense, word_tense
 from tracker.extract.text import fold
@@ -41,6 +44,24 @@ KINDS = (
     OTHER,
 )
 
+# Labels of tracker.models.Event.Kind, for "<Kind>: <actors>" titles (a test checks that they match).
+KIND_LABELS = {
+    MEETING: "Meeting",
+    SUMMIT: "Summit",
+    AGREEMENT_SIGNED: "Agreement signed",
+    STATEMENT: "Statement",
+    MILITARY_OPERATION: "Military operation",
+    ATTACK: "Attack",
+    DESIGNATION: "Designation",
+    WITHDRAWAL: "Withdrawal",
+    PATROL: "Patrol",
+    CEASEFIRE: "Ceasefire",
+    SANCTIONS: "Sanctions",
+    CAPTURE: "Capture of territory",
+    DEADLINE: "Deadline",
+    OTHER: "Other",
+}
+
 TITLE_MAX = 300
 
 # Cue words by kind, most specific first: (kind, verb forms, noun forms). Verbs make headline
@@ -67,12 +88,13 @@ _CUES: list[tuple[str, str, str]] = [
     (
         CAPTURE,
         r"recaptur(?:e|es|ed)|captur(?:e|es|ed)|seiz(?:e|es|ed)|retook|overran|took\s+control\s+of"
-        r"|took(?!\s+(?:place|part|over\s+as|office))",
+        r"|took(?!\s+(?:place|part|over\s+as|office|effect|hold|shape|refuge|power|steps|note|aim))",
         r"fall\s+of|capture\s+of",
     ),
     (
         ATTACK,
-        r"attack(?:s|ed)|struck|shell(?:s|ed)|bomb(?:s|ed)|killed|ambushed|raided|shot\s+down",
+        r"attack(?:s|ed)|struck|shell(?:s|ed)|bomb(?:s|ed)|killed|ambushed|raided|shot\s+down"
+        r"|fir(?:e|es|ed)(?=\s+(?:[\d,]+|more|dozens|scores|several|a|an|at|on|into|rockets?|missiles?|shells?|mortars?)\b)",
         r"attacks?|strikes?|air\s*strikes?|shelling|bombings?|ambush|raids?|explosion",
     ),
     (MEETING, r"met|meets?|hosted|visited|discussed|held\s+talks", r"meetings?|talks|phone\s+call|visit|consultations"),
@@ -80,7 +102,8 @@ _CUES: list[tuple[str, str, str]] = [
         STATEMENT,
         r"said|says|announc(?:e|ed|es)|stated|told|declar(?:e|ed|es)|warn(?:s|ed)?|urg(?:e|es|ed)"
         r"|welcom(?:e|es|ed)|condemn(?:s|ed)?|call(?:s|ed)\s+for|insist(?:s|ed)|criticis(?:e|ed)|criticiz(?:e|ed)"
-        r"|denied|accused|confirmed|rejected|vowed|expressed|pledged|threatened|stressed|emphasi[sz]ed",
+        r"|denied|accused|confirmed|rejected|vowed|expressed|pledged|threatened|stressed|emphasi[sz]ed"
+        r"|wrote|writes|tweeted",
         r"statement",
     ),
 ]
@@ -103,35 +126,12 @@ _TITLE_VERB_RE = _cue_re(_TITLE_VERBS)
 _PASSIVE_OR_FUTURE = re.compile(
     r"(?:\b(?P<passive>be|been|being|is|are|was|were)|\b(?P<future>will|would|shall|to|'ll))\s+\Z", re.IGNORECASE
 )
+_COMMA = 60  # a comma between a cue and the date usually ends the cue's clause
 _AFTER_DATE_PENALTY = 45  # "took Afrin on January 20 and moved on": the date belongs to the verb before it
 _DEADLINE_BEFORE = re.compile(r"(?:\bby|\bno\s+later\s+than|\bdeadline\s+of|\buntil)\s+(?:the\s+)?\Z", re.IGNORECASE)
-_LEMMAS = {
-    "met": "meet",
-    "took": "take",
-    "struck": "strike",
-    "withdrew": "withdraw",
-    "withdrawn": "withdraw",
-    "said": "say",
-    "told": "tell",
-    "retook": "retake",
-    "overran": "overrun",
-    "denied": "deny",
-    "shot": "shoot",
-    "held": "hold",
-    "agreed": "agree",
-    "patrolled": "patrol",
-    "controlled": "control",
-    "began": "begin",
-    "sent": "send",
-    "left": "leave",
-}
-_E_STEMS = frozenset(
-    "designat captur recaptur seiz endors welcom urg announc declar stat criticis criticiz accus invad pledg "
-    "impos emphasis emphasiz resum clos accelerat remov tak leav".split()
-)
 _FUNCTION_WORDS = frozenset(
     "a an the and or but of in on at by for to from with as that which who than into onto its their his her "
-    "after before during since while when where whose this these those".split()
+    "after before during since while when where whose this these those starting beginning from".split()
 )
 _PREPOSITION_BEFORE = re.compile(r"(?:\s+(?:in|on|at|by|since|during|from|until|of|for))?\s*\Z", re.IGNORECASE)
 _WORDS = re.compile(r"\S+")
@@ -141,31 +141,47 @@ _CLAUSE_END = re.compile(rf"[;:]|{_LIST_COMMA}|\s+(?:while|whereas|although|but|
 _CLAUSE_START = re.compile(rf";|{_LIST_COMMA}|\bthat\s")
 _SAYING_END = re.compile(rf"[;:]|{_LIST_COMMA}")
 _SAYING_THAT = re.compile(r"\bthat\s")
-_SAYING = frozenset("said says told announced stated declared warned insisted stressed emphasised emphasized".split())
+_QUOTES = re.compile(r"[\"“”]")
+# Where the clause of a word starts: a semicolon, a list-ending comma, a quote mark, a relative
+# pronoun, or a subordinating word whose own verb follows within a few words.
+_CLAUSE_OPEN = re.compile(
+    rf";|{_LIST_COMMA}|[\"”](?=\s)|(?<![\w-])(?P<rel>that|which|who)\s"
+    r"|(?<![\w-])(?P<sub>since|after|before|when|while|because|although|though|until|whereas|once)\s",
+    re.IGNORECASE,
+)
+_RELATIVE_BEFORE = re.compile(r"(?<![\w-])(?P<rel>that|which|who)\s+\Z", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"(?<![\w-])(?:(?P<aux>did|does|do|will|would|could|has|have|had)\s+not|(?P<aux2>didn't|doesn't|won't|hasn't|never))"
+    r"\s+(?P<verb>[a-z]+)",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset("We They It This There Our These Those".split())
+_NEGATION_BEFORE = re.compile(r"(?:\bnot|n't|\bnever)\s+\Z", re.IGNORECASE)
+_QUOTED_BEFORE = re.compile(r"[\"“](?P<q>[^\"“”]{3,300}?)[,.!?]?[\"”][\s,]*\Z")
+_BY_AGENT = re.compile(r"\s+by\s+", re.IGNORECASE)
+_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z]+(?![\w'-])")
+_LAST_WORD = re.compile(r"(?P<w>[A-Za-z']+)\W*\Z")
+_PAST_AUX_WORDS = frozenset("was were had did has have been ago".split())
+_SAYING = frozenset(
+    "said says told announced stated declared warned insisted stressed emphasised emphasized "
+    "wrote writes tweeted".split()
+)
+# Verbs of saying that read as "says" in a title: "an SDF spokesman wrote" -> "SDF says".
+_PLAIN_SAYING = frozenset("said says told stated wrote writes tweeted".split())
 
 
+@lru_cache(maxsize=4096)
 def _lemma(word: str) -> str:
+    """Return the verb's dictionary form: "fired" -> "fire", "withdrew" -> "withdraw"."""
     low = word.lower()
-    if low in _LEMMAS:
-        return _LEMMAS[low]
-    if low.endswith("ied"):
-        return low[:-3] + "y"
-    if low.endswith("ed") and len(low) > 4:
-        stem = low[:-2]
-        return stem + "e" if stem in _E_STEMS else stem
-    if low.endswith("es") and low[:-2] in _E_STEMS:
-        return low[:-1]
-    if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
-        return low[:-1]
-    return low
+    lemmas = getLemma(low, upos="VERB")
+    return lemmas[0] if lemmas else low
 
 
+@lru_cache(maxsize=4096)
 def _third_person(lemma: str) -> str:
-    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
-        return lemma + "es"
-    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
-        return lemma[:-1] + "ies"
-    return lemma + "s"
+    forms = getInflection(lemma, tag="VBZ")
+    return forms[0] if forms else lemma + "s"
 
 
 def _gap_score(sentence: str, match, date_start: int, date_end: int) -> int:
@@ -176,7 +192,7 @@ def _gap_score(sentence: str, match, date_start: int, date_end: int) -> int:
         gap, penalty = sentence[match.end() : date_start], 0
     else:
         gap, penalty = "", 0
-    return len(gap) + 1000 * gap.count(";") + 60 * gap.count(",") + penalty
+    return len(gap) + 1000 * gap.count(";") + _COMMA * gap.count(",") + penalty
 
 
 def _all_cues_re():
@@ -250,11 +266,15 @@ def _find_cues(sentence: str, date_start: int, date_end: int, cues=None):
         if kind is not None and (best is None or score < best[0]):
             best = (score, kind, match, is_verb)
         if active and (verb is None or score < verb[0]):
-            verb = (score, match)
+            verb = (score, match, kind)
     if verb is not None and (verb[0] >= 1000 or (best is not None and verb[0] > best[0] + 40)):
         verb = None  # too far from the date: a noun phrase near it says more
     if best is None:
         return OTHER, None, False, verb[1] if verb else None
+    if verb is not None and verb[2] is None and verb[0] < _COMMA < best[0] - _AFTER_DATE_PENALTY:
+        # "Families left Baghouz on Monday, the SDF said": the verb of the date's clause has no
+        # kind of its own; the statement beyond the comma is not what happened that day.
+        return OTHER, None, False, verb[1]
     return best[1], best[2], best[3], verb[1] if verb else None
 
 
@@ -269,6 +289,12 @@ def event_kind(sentence: str, date_start: int, date_end: int, cues=None):
     `cues` is `sentence_cues(sentence)`, passed in when the sentence has several dates.
     """
     kind, cue, _is_verb, verb = _find_cues(sentence, date_start, date_end, cues)
+    if (
+        cue is not None
+        and kind != STATEMENT
+        and _NEGATION_BEFORE.search(sentence, max(0, cue.start() - 16), cue.start())
+    ):
+        kind = OTHER  # "did not attack": no attack happened
     if kind in (OTHER, STATEMENT) and _DEADLINE_BEFORE.search(sentence, max(0, date_start - 25), date_start):
         if clause_tense(sentence, date_start, date_end) == FUTURE:
             return DEADLINE, cue, verb
@@ -328,60 +354,188 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_dates) -> str:
-    """Return a short headline for the event: who does what, never the raw sentence."""
+def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_dates, kind=OTHER) -> str:
+    """Return a short headline for the event: who does what, from the clause that holds the date.
+
+    Never the raw sentence: when no subject and verb can be read, "<Kind>: <actors>".
+    """
     text, base = sentence.text, sentence.start
     dates = [(d.start - base, d.end - base) for d in all_dates]
     local = [(m.start - base, m.end - base, m) for m in mentions]
     everyone = _ordered_names(local, 0, len(text), entries_acting_for)
+    d_start = date.start - base
+    clause_start, _ = _clause_start(text, d_start)
+    clause_end = _clause_end(text, date.end - base)
+    if verb is None or not (clause_start <= verb.start() < clause_end):
+        verb = _past_verb(text, clause_start, clause_end, d_start) or verb
+    negated = _NEGATED.search(text, clause_start, clause_end)
+    if negated and negated.start() < d_start:
+        # "The Turkish army did not attack Manbij on Sunday": say so, in the subject's words.
+        actors = _ordered_names(local, clause_start, negated.start(), entries_acting_for)
+        rest = _phrase_after(text, negated.end(), dates)
+        if actors:
+            said_aux = (negated.group("aux") or negated.group("aux2")).lower()
+            aux = "will not" if said_aux in ("will", "would", "won't") else "does not"
+            plural_aux = aux if aux == "will not" or len(actors) == 1 else "do not"
+            return _limit(f"{_join(actors[:3])} {plural_aux} {_lemma(negated.group('verb'))} {rest}")
     head = verb or cue
     if head is None:
-        clause = _trim(_without_dates(text, 0, len(text), dates), 12)
-        return _limit(f"{_join(everyone[:3])}: {clause}" if everyone else clause)
-
-    clause_start = 0
-    for boundary in _CLAUSE_START.finditer(text, 0, head.start()):
-        clause_start = boundary.end()
+        return _fallback(kind, everyone)
     if verb is None:
-        # A noun: "Fall of Aleppo", "Summit between Turkey, Russia and Iran".
-        phrase = _trim(_without_dates(text, head.start(), _clause_end(text, head.end()), dates))
-        named = any(head.start() <= s < head.start() + len(phrase) for s, _, _ in local)
-        prefix = "" if named else _join(_ordered_names(local, clause_start, head.start(), entries_acting_for)[:3])
-        prefix = prefix or ("" if named else _join(everyone[:3]))
-        return _limit(f"{prefix}: {phrase}" if prefix else phrase)
+        agent = _BY_AGENT.match(text, head.end()) if cue is not None else None
+        if agent and _ALL_CUES.match(text.lower(), head.start()):
+            # "Afrin was captured by Turkish-backed forces": the agent does it.
+            agents = _ordered_names(local, agent.end(), _clause_end(text, agent.end()), entries_acting_for)
+            aux = _PASSIVE_OR_FUTURE.search(text, max(0, head.start() - 12), head.start())
+            thing = _trim(_without_dates(text, clause_start, aux.start() if aux else head.start(), dates), 8)
+            if agents and thing:
+                return _headline(agents, _lemma(head.group().split()[0]), head.group().split()[1:], thing, False)
+        return _noun_title(text, head, local, everyone, dates, entries_acting_for, kind)
 
+    clause_start, opener = _clause_start(text, head.start())
     words = head.group().split()
+    lemma = _lemma(words[0])
+    tense = _PASSIVE_OR_FUTURE.search(text, max(0, head.start() - 12), head.start())
+    future = bool(tense and tense.group("future"))
+
+    passive = _BY_AGENT.match(text, head.end())
+    if passive and words[0].lower().endswith(("ed", "en", "wn", "ck", "ld", "ft", "nt")):
+        # "the deal announced by Russian officials on Tuesday": the agent does it to the noun before.
+        agents = _ordered_names(local, passive.end(), _clause_end(text, passive.end()), entries_acting_for)
+        thing = _noun_phrase_before(text, clause_start, head.start(), dates)
+        if agents and thing:
+            return _headline(agents, lemma, words[1:], thing, future)
+
+    actors = _ordered_names(local, clause_start, _subject_end(text, clause_start, head.start()), entries_acting_for)
+    others = [m.name for s, e, m in local if clause_start <= s < head.start() and m.entry_kind != ACTOR]
+    if opener and not actors and not others:
+        relative = _relative_title(text, clause_start, head, words, lemma, local, dates, entries_acting_for, future)
+        if relative:
+            return relative
+
     saying = words[0].lower() in _SAYING
     rest = _phrase_after(text, head.end(), dates, saying=saying)
     if saying and not rest and clause_start > 0:
         # "The zone must be in place by October 15, Putin said": what was said comes first.
         rest = _trim(_without_dates(text, 0, clause_start, dates), 14)
-    actors = _ordered_names(local, clause_start, _subject_end(text, clause_start, head.start()), entries_acting_for)
-    others = [m.name for s, e, m in local if clause_start <= s < head.start() and m.entry_kind != ACTOR]
-    if not actors and not others and clause_start > 0 and ";" not in text[: head.start()]:
+    quoted = _QUOTED_BEFORE.search(text, 0, clause_start) if saying and clause_start else None
+    if quoted:
+        # '"Baghouz has been liberated," an SDF spokesman wrote': what was said is the quote.
+        rest = _trim(_without_dates(text, quoted.start("q"), quoted.end("q"), dates), 14)
+        first, _, others = rest.partition(" ")
+        if first in _PRONOUNS:
+            rest = f"{first.lower()} {others}"
+    if saying and words[0].lower() in _PLAIN_SAYING:
+        lemma, words = "say", ["says"]
+    if not actors and not others and clause_start > 0 and ";" not in text[: head.start()] and not opener:
         # "Iran, which guarantees the Astana process, welcomed the deal": the subject opens the sentence.
         first_clause = _CLAUSE_START.search(text)
         actors = _ordered_names(local, 0, first_clause.start() if first_clause else 0, entries_acting_for)
-    tense = _PASSIVE_OR_FUTURE.search(text, max(0, head.start() - 12), head.start())
-    future = bool(tense and tense.group("future"))
-    lemma = _lemma(words[0])
     if actors:
-        subject, plural = _join(actors[:3]), len(actors) > 1
-    elif others:
+        return _headline(actors, lemma, words[1:], rest, future)
+    if others:
         # Not an actor, so not the doer: "the Manbij road map agreed in June" reads as written.
         return _limit(f"{_join(others[:2])} {' '.join(words)} {rest}")
-    else:
-        before = _trim(_without_dates(text, 0, head.start(), dates), 10)
-        if before[:1].isupper() and len(before.split()) <= 8 and clause_start == 0:
-            subject, plural = before, before.split()[-1].lower().endswith("s")
-        else:
-            clause = _trim(_without_dates(text, clause_start, head.end(), dates) + " " + rest, 14)
-            return _limit(f"{_join(everyone[:3])}: {clause}" if everyone else clause)
+    before = _trim(_without_dates(text, clause_start, head.start(), dates), 10)
+    if before[:1].isupper() and len(before.split()) <= 8 and not _QUOTES.search(before):
+        return _headline([before], lemma, words[1:], rest, future, plural=before.split()[-1].lower().endswith("s"))
+    return _fallback(kind, everyone)
+
+
+def _headline(subjects, lemma, particles, rest, future, plural=None) -> str:
+    plural = len(subjects) > 1 if plural is None else plural
     if future:
-        verb_text = " ".join(["to", lemma, *words[1:]])
+        verb_text = " ".join(["to", lemma, *particles])
     else:
-        verb_text = " ".join([lemma if plural else _third_person(lemma), *words[1:]])
-    return _limit(f"{subject} {verb_text} {rest}")
+        verb_text = " ".join([lemma if plural else _third_person(lemma), *particles])
+    return _limit(f"{_join(subjects[:3])} {verb_text} {rest}")
+
+
+def _fallback(kind, everyone) -> str:
+    label = KIND_LABELS.get(kind, KIND_LABELS[OTHER])
+    return _limit(f"{label}: {_join(everyone[:3])}" if everyone else label)
+
+
+def _noun_title(text, head, local, everyone, dates, acting_for, kind) -> str:
+    """Return a noun-phrase title: "Fall of Aleppo", "Summit of Turkey, Russia and Iran"."""
+    clause_start, _ = _clause_start(text, head.start())
+    phrase = _trim(_without_dates(text, head.start(), _clause_end(text, head.end()), dates))
+    if not phrase:
+        return _fallback(kind, everyone)
+    named = any(head.start() <= s < head.start() + len(phrase) for s, _, _ in local)
+    prefix = "" if named else _join(_ordered_names(local, clause_start, head.start(), acting_for)[:3])
+    prefix = prefix or ("" if named else _join(everyone[:3]))
+    return _limit(f"{prefix}: {phrase}" if prefix else phrase)
+
+
+def _relative_title(text, clause_start, head, words, lemma, local, dates, acting_for, future) -> str | None:
+    """Title a verb in a relative clause ("..., which killed 80 people on April 4").
+
+    A verb with a kind of its own happens to the antecedent: "Chemical attack on Khan Sheikhoun
+    kills more than 80 people". A verb without one ("a ceasefire that took effect on January 12")
+    says when the main clause's event came true: "Turkey and Russia broker a ceasefire in Idlib".
+    """
+    pronoun = _RELATIVE_BEFORE.search(text, 0, clause_start)
+    if pronoun is None:
+        return None
+    antecedent_end = len(text[: pronoun.start()].rstrip(" ,"))
+    kind_of_verb = next((k for _, k, m, _, _ in sentence_cues(text) if m.start() == head.start()), None)
+    outer_start, _ = _clause_start(text, antecedent_end)
+    if kind_of_verb is None and pronoun.group("rel").lower() == "that":
+        main = _past_verb(text, outer_start, antecedent_end, antecedent_end) or _cue_verb_in(
+            text, outer_start, antecedent_end
+        )
+        if main is not None:
+            actors = _ordered_names(local, outer_start, main.start(), acting_for)
+            thing = _trim(_without_dates(text, main.end(), antecedent_end, dates))
+            if actors and thing:
+                main_words = main.group().split()
+                return _headline(actors, _lemma(main_words[0]), main_words[1:], thing, future)
+    rest = _phrase_after(text, head.end(), dates)
+    subject_names = _ordered_names(local, outer_start, antecedent_end, acting_for)
+    thing = _noun_phrase_before(text, outer_start, antecedent_end, dates)
+    if pronoun.group("rel").lower() == "who" and subject_names:
+        return _headline(subject_names[-1:], lemma, words[1:], rest, future)
+    if thing:
+        return _headline([_capitalise(thing)], lemma, words[1:], rest, future, plural=False)
+    return None
+
+
+def _cue_verb_in(text, begin, end):
+    found = None
+    for _order, _kind, match, is_verb, active in sentence_cues(text):
+        if is_verb and active and begin <= match.start() and match.end() <= end:
+            found = match
+    return found
+
+
+def _past_verb(text: str, begin: int, end: int, near: int):
+    """Return the past-tense verb of text[begin:end] nearest `near` (before it if any), active voice only."""
+    before = after = None
+    for word in _LOWER_WORD.finditer(text, begin, end):
+        low = word.group()
+        if low in _PAST_AUX_WORDS or word_tense(low) != PAST:
+            continue
+        if _PASSIVE_OR_FUTURE.search(text, max(0, word.start() - 12), word.start()):
+            continue
+        if word.start() < near:
+            before = word
+        elif after is None:
+            after = word
+    return before or after
+
+
+def _noun_phrase_before(text: str, begin: int, end: int, dates) -> str:
+    """Return the noun phrase that ends at `end`: from its article ("the deal") or its last few words."""
+    chunk = _without_dates(text, begin, end, dates).rstrip(" ,")
+    words = chunk.split()
+    start = max(0, len(words) - 8)
+    for i in range(len(words) - 1, start - 1, -1):
+        if words[i].lower() in ("the", "a", "an", "its", "their"):
+            start = i
+            break
+    phrase = " ".join(words[start:]).strip(" ,;:\"'“”")
+    return phrase[4:] if phrase.lower().startswith("the ") else phrase
 
 
 def _subject_end(text: str, clause_start: int, verb_start: int) -> int:
@@ -391,6 +545,33 @@ def _subject_end(text: str, clause_start: int, verb_start: int) -> int:
         if low.islower() and (word_tense(low) == PAST or low in {"is", "are", "has", "have", "will", "would"}):
             return clause_start + word.start()
     return verb_start
+
+
+def _clause_start(text: str, pos: int) -> tuple[int, str]:
+    """Return where the clause holding text[pos] starts, and its relative pronoun if it is a relative clause."""
+    start, opener = 0, ""
+    for boundary in _CLAUSE_OPEN.finditer(text, 0, pos):
+        if boundary.group("sub") and not _verb_follows(text, boundary.end(), pos):
+            continue  # "since 2011", "after weeks of fighting": a preposition, not a clause
+        start, opener = boundary.end(), ""
+        rel = boundary.group("rel")
+        if rel:
+            previous = _LAST_WORD.search(text, max(0, boundary.start() - 30), boundary.start())
+            word = previous.group("w").lower() if previous else ""
+            # "said that ...", "agreed that ...": a complement, whose subject is its own.
+            if not (word in _SAYING or word_tense(word) == PAST or word in _PAST_AUX_WORDS):
+                opener = rel.lower()
+    return start, opener
+
+
+def _verb_follows(text: str, start: int, limit: int) -> bool:
+    for count, word in enumerate(_LOWER_WORD.finditer(text, start, min(len(text), limit + 40))):
+        if count >= 8:
+            break
+        tense = word_tense(word.group())
+        if tense is not None and word.group() not in ("ago",):
+            return True
+    return False
 
 
 def _clause_end(text: str, start: int) -> int:

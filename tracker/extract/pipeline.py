@@ -80,7 +80,7 @@ def extract_events(text: str, published: dt.date | None, gazetteer: Gazetteer) -
                     date=date.date,
                     date_end=date.date_end,
                     kind=kind,
-                    title=make_title(sentence, date, cue, verb, named, person_states, dates),
+                    title=make_title(sentence, date, cue, verb, named, person_states, dates, kind),
                     actors=list(actors),
                     places=list(places),
                     agreements=list(agreements),
