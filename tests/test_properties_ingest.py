@@ -167,14 +167,6 @@ def test_it_stores_100_kb_of_one_line_in_bounded_time():
 # --- Deep nesting, entity bombs, external entities ---------------------------------------
 
 NESTED_HTML = "<div>" * 5000 + "<p>Turkey and Russia met in Sochi on Monday.</p>" + "</div>" * 5000
-HTML_NESTING_BUG = (
-    "tracker/htmltext.py _collect() recurses once per element: 1,000 nested tags raise RecursionError out of "
-    "article_ingest/ingest_bytes. Walk the tree with an explicit stack (or catch RecursionError in "
-    "html_document and raise IngestError('the HTML is nested too deeply to read'))."
-)
-
-
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=HTML_NESTING_BUG)
 def test_it_reads_or_refuses_deeply_nested_html():
     started = time.perf_counter()
     try:
@@ -186,7 +178,6 @@ def test_it_reads_or_refuses_deeply_nested_html():
     assert time.perf_counter() - started < time_bound(len(NESTED_HTML))
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=HTML_NESTING_BUG)
 def test_it_keeps_the_other_files_records_when_one_html_record_is_nested_too_deeply():
     data = "\n".join(
         [
@@ -199,15 +190,6 @@ def test_it_keeps_the_other_files_records_when_one_html_record_is_nested_too_dee
     assert report.created >= 2
 
 
-JSON_NESTING_BUG = (
-    "tracker/ingest.py _jsonl_records() and _records() catch only json.JSONDecodeError: a deeply nested "
-    "line raises RecursionError and a number over 4,300 digits raises ValueError, which escape ingest_bytes "
-    "and lose the whole batch. Catch (ValueError, RecursionError) there and report "
-    "IngestError(f'not valid JSON: {exc}')."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=JSON_NESTING_BUG)
 @pytest.mark.parametrize(
     "bad_line",
     [
@@ -230,7 +212,6 @@ def test_it_reports_a_pathological_json_line_and_keeps_the_others(bad_line):
     assert [where for where, _ in report.failed] == ["batch.jsonl:2"]
 
 
-@pytest.mark.xfail(strict=True, reason=JSON_NESTING_BUG)
 def test_it_refuses_a_deeply_nested_json_file_with_a_reason():
     report = ingest_bytes("deep.json", b"[" * 100_000 + b"]" * 100_000)
     assert report.created == 0

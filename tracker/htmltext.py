@@ -74,6 +74,7 @@ BLOCK = {
 _SPACE = re.compile(r"\s+")
 # Markers while collecting text: a paragraph boundary and a line break (<br>).
 _BREAK, _LINE = "\x00", "\x01"
+_BREAK_MARK = object()  # on the stack: close a block after its children
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,24 @@ def _meta(soup: BeautifulSoup, *names: str) -> str:
     return ""
 
 
-def _collect(node: Tag, out: list[str], *, pre: bool = False) -> None:
-    for child in node.children:
-        if isinstance(child, Comment | Doctype | ProcessingInstruction):
+def _collect(root: Tag, out: list[str]) -> None:
+    # An explicit stack, not recursion: hostile pages nest thousands of tags deep.
+    stack: list[tuple[object, bool]] = [(child, False) for child in reversed(list(root.children))]
+    while stack:
+        node, pre = stack.pop()
+        if node is _BREAK_MARK:
+            out.append(_BREAK)
             continue
-        if isinstance(child, NavigableString):
+        if isinstance(node, Comment | Doctype | ProcessingInstruction):
+            continue
+        if isinstance(node, NavigableString):
             # Source line breaks are plain spaces in HTML, except inside <pre>.
-            out.append(str(child).replace("\n", _LINE) if pre else str(child))
+            out.append(str(node).replace("\n", _LINE) if pre else str(node))
             continue
-        if not isinstance(child, Tag):
+        if not isinstance(node, Tag):
             continue
-        name = child.name.lower()
-        if name in DROP or (child.get("role") or "").lower() in DROP_ROLES or child.has_attr("hidden"):
+        name = node.name.lower()
+        if name in DROP or (node.get("role") or "").lower() in DROP_ROLES or node.has_attr("hidden"):
             continue
         if name == "br":
             out.append(_LINE)
@@ -116,9 +123,9 @@ def _collect(node: Tag, out: list[str], *, pre: bool = False) -> None:
         block = name in BLOCK
         if block:
             out.append(_BREAK)
-        _collect(child, out, pre=pre or name == "pre")
-        if block:
-            out.append(_BREAK)
+            stack.append((_BREAK_MARK, pre))
+        inner_pre = pre or name == "pre"
+        stack.extend((child, inner_pre) for child in reversed(list(node.children)))
 
 
 def _paragraphs(raw: str) -> str:

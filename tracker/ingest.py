@@ -337,6 +337,9 @@ def _jsonl_records(name: str, data: bytes) -> Iterator[tuple[str, object]]:
             yield where, json.loads(line)
         except json.JSONDecodeError as exc:
             yield where, IngestError(f"not valid JSON: {exc.msg} (column {exc.colno})")
+        except (ValueError, RecursionError) as exc:
+            # Nesting too deep for the parser, or an integer too long to convert.
+            yield where, IngestError(f"not valid JSON: {exc.__class__.__name__}: {str(exc)[:200]}")
 
 
 def _feed_records(name: str, data: bytes) -> Iterator[tuple[str, object]]:
@@ -385,6 +388,9 @@ def _records(name: str, data: bytes) -> Iterator[tuple[str, object]]:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
             yield name, IngestError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+            return
+        except (ValueError, RecursionError) as exc:
+            yield name, IngestError(f"not valid JSON: {exc.__class__.__name__}: {str(exc)[:200]}")
             return
         items = parsed if isinstance(parsed, list) else [parsed]
         for number, item in enumerate(items, start=1):
