@@ -27,6 +27,21 @@ def service_missing(reason):
     pytest.skip(reason)
 
 
+def shared_path(relative):
+    """Return a file of ../shared/, or skip (fail when CI=true) where it is absent.
+
+    shared/ sits beside the checkout on the project's machines; a clone
+    elsewhere has no copy, and its tests that read it are skipped.
+    """
+    path = SHARED / relative
+    if not path.exists():
+        reason = f"{path} is absent: these tests read the project's shared corpus"
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+    return path
+
+
 def redis_url():
     return os.environ.get("TEST_REDIS_URL", "")
 

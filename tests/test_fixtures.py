@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models.functions import Lower
 
+from tests.conftest import shared_path
 from tests.factories import make_actor, make_place
 from tracker.models import (
     Actor,
@@ -25,7 +26,7 @@ from tracker.models import (
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-NAMES = json.loads((ROOT.parent / "shared" / "corpus" / "names.json").read_text(encoding="utf-8"))
+NAMES = json.loads(shared_path("corpus/names.json").read_text(encoding="utf-8"))
 DEMO = FIXTURES / "demo_articles.jsonl"
 
 # names.json writes kinds for people ("armed group"); the model stores values.
