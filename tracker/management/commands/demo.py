@@ -1,6 +1,8 @@
 """Set up a demo database and serve the dashboard: one command from a fresh clone."""
 
+import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +24,20 @@ USERS = [
 ]
 
 
+@contextmanager
+def quiet_logs(*names):
+    """Keep per-article log lines out of the demo's set-up output."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Migrate, load the curated gazetteer and demo articles, publish a demo timeline, and run the server."
 
@@ -30,27 +46,30 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set up the data and stop.")
 
     def handle(self, *args, addrport, no_serve, **options):
-        call_command("migrate", interactive=False, verbosity=0)
-        if not Actor.objects.exists():
-            call_command("loaddata", "curated", verbosity=0)
-        self.stdout.write(f"Curated gazetteer: {Actor.objects.count()} actors.")
-
-        password = os.environ.get("DEMO_PASSWORD", "tracker-demo")
-        users = {name: self.ensure_user(name, groups, superuser, password) for name, groups, superuser in USERS}
-
-        self.ingest_demo_articles(users["editor"])
-        self.publish_demo_events(users["reviewer"])
-
+        with quiet_logs("tracker", "celery", "kombu"):
+            self.set_up()
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nDemo ready: {Event.objects.published().count()} published events, "
                 f"{Event.objects.candidates().count()} candidates waiting for review.\n"
                 f"  Dashboard: http://{addrport}/\n"
-                f"  Admin:     http://{addrport}/admin/  users admin, reviewer, editor; password {password!r}\n"
+                f"  Admin:     http://{addrport}/admin/  users admin, reviewer, editor; password {self.password!r}\n"
             )
         )
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)
+
+    def set_up(self):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Actor.objects.exists():
+            call_command("loaddata", "curated", verbosity=0)
+        self.stdout.write(f"Curated gazetteer: {Actor.objects.count()} actors.")
+
+        self.password = os.environ.get("DEMO_PASSWORD", "tracker-demo")
+        users = {name: self.ensure_user(name, groups, superuser, self.password) for name, groups, superuser in USERS}
+
+        self.ingest_demo_articles(users["editor"])
+        self.publish_demo_events(users["reviewer"])
 
     def ensure_user(self, username, groups, superuser, password):
         user, created = User.objects.get_or_create(
