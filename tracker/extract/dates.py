@@ -153,6 +153,12 @@ _PATTERNS: list[tuple[str, re.Pattern, re.Pattern | None, bool]] = [
     ),
     ("rel_month", re.compile(rf"(?P<rel>(?i:last|next|this))\s+(?P<m>{_MON_FULL})(?!\s*\d)"), None, False),
     ("month", re.compile(rf"(?P<m>{_MON_FULL})(?!\s*\d)"), _MONTH_BEFORE, True),
+    (
+        "year_range",
+        re.compile(rf"(?<![\w,.-])(?P<y>{_YEAR})\s*[-–—]\s*(?P<y2>{_YEAR}|\d\d)(?![\d,.]?\d|\s*%)"),
+        _YEAR_BEFORE,
+        True,
+    ),
     ("year", re.compile(rf"(?<![\w,.-])(?P<y>{_YEAR})(?![\d,.]?\d|\s*%)"), _YEAR_BEFORE, True),
     (
         "relative_day",
@@ -242,7 +248,7 @@ def _patterns_for(flags: tuple) -> tuple:
     digit, year, month, day, near, period, year_word, ago, week, offset, the = flags
     names = set()
     if year:
-        names.update(("iso", "numeric", "year"))
+        names.update(("iso", "numeric", "year_range", "year"))
     if month:
         names.update(("rel_month", "month"))
         if digit:
@@ -421,16 +427,30 @@ def _number(token: str) -> int:
 
 def _month_in_year(month: int, published: dt.date, tense: str | None) -> PartialDate:
     """Return the month without a year, in the year the tense points to."""
-    if tense == FUTURE:
+    if tense == FUTURE or (tense is None and 0 < month - published.month <= _NEAR_MONTHS):
+        # No tense ("agree Idlib ceasefire, effective March 6"): the nearest one, if it is close.
         year = published.year if month >= published.month else published.year + 1
     else:
         year = published.year if month <= published.month else published.year - 1
     return PartialDate(year, month)
 
 
+# An untensed date this close after publication is the coming one, not last year's.
+_NEAR_DAYS, _NEAR_MONTHS = 31, 1
+
+
+def _days_ahead(month: int, day: int, published: dt.date) -> int | None:
+    try:
+        coming = dt.date(published.year, month, day)
+    except ValueError:
+        return None
+    return (coming - published).days
+
+
 def _day_in_year(month: int, day: int, published: dt.date, tense: str | None) -> PartialDate:
     """Return the day without a year: the next one for the future, else the most recent on or before publication."""
-    if tense == FUTURE:
+    ahead = _days_ahead(month, day, published)
+    if tense == FUTURE or (tense is None and ahead is not None and 0 < ahead <= _NEAR_DAYS):
         year = published.year if (month, day) >= (published.month, published.day) else published.year + 1
     else:
         year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
@@ -546,6 +566,12 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
         return _month_in_year(month, published, clause_tense(sentence, start, end)), None
     if name == "year":
         return PartialDate(int(g("y") or g("y2"))), None
+    if name == "year_range":
+        first, last = g("y"), g("y2")
+        last = int(first[:2] + last if len(last) == 2 else last)  # "2011-12"
+        if last <= int(first):
+            return None
+        return PartialDate(int(first)), PartialDate(last)
     if published is None and name not in ("offset", "anchor_word"):
         return None
     if name == "relative_day":

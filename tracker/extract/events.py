@@ -128,12 +128,20 @@ _PASSIVE_OR_FUTURE = re.compile(
 )
 _COMMA = 60  # a comma between a cue and the date usually ends the cue's clause
 _AFTER_DATE_PENALTY = 45  # "took Afrin on January 20 and moved on": the date belongs to the verb before it
-_DEADLINE_BEFORE = re.compile(r"(?:\bby|\bno\s+later\s+than|\bdeadline\s+of|\buntil)\s+(?:the\s+)?\Z", re.IGNORECASE)
+_DEADLINE_BEFORE = re.compile(
+    r"(?:\bby|\bno\s+later\s+than|\bdeadline\s+of|\buntil)\s+(?:the\s+)?"
+    r"(?:(?:\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm|gmt|local\s+time)?\s+)?on\s+)?\Z",
+    re.IGNORECASE,
+)
 _FUNCTION_WORDS = frozenset(
     "a an the and or but of in on at by for to from with as that which who than into onto its their his her "
     "after before during since while when where whose this these those starting beginning from".split()
 )
-_PREPOSITION_BEFORE = re.compile(r"(?:\s+(?:in|on|at|by|since|during|from|until|of|for))?\s*\Z", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?:\s+(?:(?:on|in|during|over)\s+the\s+(?:night|morning|evening|afternoon|(?:first|second|third|last)\s+"
+    r"(?:week|days|half))\s+of|in|on|at|by|since|during|from|until|of|for))?\s*\Z",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"\S+")
 # A comma ends a clause unless it separates names in a list ("Turkey, Russia and Iran").
 _LIST_COMMA = r",\s(?!(?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*(?:,|\s+and\s))"
@@ -155,9 +163,14 @@ _NEGATED = re.compile(
     r"\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
-_PRONOUNS = frozenset("We They It This There Our These Those".split())
+_PRONOUNS = frozenset("We They It This There Our These Those The A An".split())
 _NEGATION_BEFORE = re.compile(r"(?:\bnot|n't|\bnever)\s+\Z", re.IGNORECASE)
 _QUOTED_BEFORE = re.compile(r"[\"“](?P<q>[^\"“”]{3,300}?)[,.!?]?[\"”][\s,]*\Z")
+_PASSIVE_BY = re.compile(
+    r"\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:\w+ly\s+)?(?P<verb>[a-z]+(?:ed|en|wn|ck|ld|ok|ft))\b"
+    r"(?:\s+(?!by\b)[\w-]+){0,3}?\s+by\s+",
+    re.IGNORECASE,
+)
 _BY_AGENT = re.compile(r"\s+by\s+", re.IGNORECASE)
 _LOWER_WORD = re.compile(r"(?<![\w'-])[a-z]+(?![\w'-])")
 _LAST_WORD = re.compile(r"(?P<w>[A-Za-z']+)\W*\Z")
@@ -271,6 +284,16 @@ def _find_cues(sentence: str, date_start: int, date_end: int, cues=None):
         verb = None  # too far from the date: a noun phrase near it says more
     if best is None:
         return OTHER, None, False, verb[1] if verb else None
+    if (
+        verb is not None
+        and verb[2] == STATEMENT
+        and verb[0] < _COMMA
+        and not best[3]
+        and verb[1].end() <= best[2].start()
+        and verb[1].group().split()[0].lower() not in _PLAIN_SAYING
+    ):
+        # "Russia condemned the strike on Saturday": the reaction is the event, not the strike.
+        return STATEMENT, verb[1], True, verb[1]
     if verb is not None and verb[2] is None and verb[0] < _COMMA < best[0] - _AFTER_DATE_PENALTY:
         # "Families left Baghouz on Monday, the SDF said": the verb of the date's clause has no
         # kind of its own; the statement beyond the comma is not what happened that day.
@@ -295,7 +318,10 @@ def event_kind(sentence: str, date_start: int, date_end: int, cues=None):
         and _NEGATION_BEFORE.search(sentence, max(0, cue.start() - 16), cue.start())
     ):
         kind = OTHER  # "did not attack": no attack happened
-    if kind in (OTHER, STATEMENT) and _DEADLINE_BEFORE.search(sentence, max(0, date_start - 25), date_start):
+    late_cue = cue is not None and cue.start() >= date_end
+    if (kind in (OTHER, STATEMENT) or late_cue) and _DEADLINE_BEFORE.search(
+        sentence, max(0, date_start - 40), date_start
+    ):
         if clause_tense(sentence, date_start, date_end) == FUTURE:
             return DEADLINE, cue, verb
     return kind, cue, verb
@@ -345,7 +371,7 @@ def _phrase_after(text: str, start: int, dates: list[tuple[int, int]], *, saying
         if start < d_start < end:
             cut = _PREPOSITION_BEFORE.search(text, start, d_start)
             if text[start : cut.start() if cut else d_start].strip():
-                end = d_start
+                end = cut.start() if cut else d_start
                 break
     return _trim(_without_dates(text, start, end, dates))
 
@@ -379,17 +405,18 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
             plural_aux = aux if aux == "will not" or len(actors) == 1 else "do not"
             return _limit(f"{_join(actors[:3])} {plural_aux} {_lemma(negated.group('verb'))} {rest}")
     head = verb or cue
+    if verb is None:
+        passive = _PASSIVE_BY.search(text, clause_start, clause_end)
+        if passive:
+            # "Afrin was captured by Turkish-backed forces": the agent does it.
+            agents = _ordered_names(local, passive.end(), _clause_end(text, passive.end()), entries_acting_for)
+            thing = _trim(_without_dates(text, clause_start, passive.start(), dates), 8)
+            if agents and thing:
+                thing = "the" + thing[3:] if thing.startswith("The ") else thing
+                return _headline(agents, _lemma(passive.group("verb")), [], thing, False)
     if head is None:
         return _fallback(kind, everyone)
     if verb is None:
-        agent = _BY_AGENT.match(text, head.end()) if cue is not None else None
-        if agent and _ALL_CUES.match(text.lower(), head.start()):
-            # "Afrin was captured by Turkish-backed forces": the agent does it.
-            agents = _ordered_names(local, agent.end(), _clause_end(text, agent.end()), entries_acting_for)
-            aux = _PASSIVE_OR_FUTURE.search(text, max(0, head.start() - 12), head.start())
-            thing = _trim(_without_dates(text, clause_start, aux.start() if aux else head.start(), dates), 8)
-            if agents and thing:
-                return _headline(agents, _lemma(head.group().split()[0]), head.group().split()[1:], thing, False)
         return _noun_title(text, head, local, everyone, dates, entries_acting_for, kind)
 
     clause_start, opener = _clause_start(text, head.start())
@@ -402,7 +429,7 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
     if passive and words[0].lower().endswith(("ed", "en", "wn", "ck", "ld", "ft", "nt")):
         # "the deal announced by Russian officials on Tuesday": the agent does it to the noun before.
         agents = _ordered_names(local, passive.end(), _clause_end(text, passive.end()), entries_acting_for)
-        thing = _noun_phrase_before(text, clause_start, head.start(), dates)
+        thing = _noun_phrase_before(text, clause_start, head.start(), dates, subject=False)
         if agents and thing:
             return _headline(agents, lemma, words[1:], thing, future)
 
@@ -525,7 +552,7 @@ def _past_verb(text: str, begin: int, end: int, near: int):
     return before or after
 
 
-def _noun_phrase_before(text: str, begin: int, end: int, dates) -> str:
+def _noun_phrase_before(text: str, begin: int, end: int, dates, *, subject=True) -> str:
     """Return the noun phrase that ends at `end`: from its article ("the deal") or its last few words."""
     chunk = _without_dates(text, begin, end, dates).rstrip(" ,")
     words = chunk.split()
@@ -535,7 +562,7 @@ def _noun_phrase_before(text: str, begin: int, end: int, dates) -> str:
             start = i
             break
     phrase = " ".join(words[start:]).strip(" ,;:\"'“”")
-    return phrase[4:] if phrase.lower().startswith("the ") else phrase
+    return phrase[4:] if subject and phrase.lower().startswith("the ") else phrase
 
 
 def _subject_end(text: str, clause_start: int, verb_start: int) -> int:
