@@ -365,8 +365,8 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
             return PAST
         if tense is not None:
             return tense
-        if left[i] == "to" and i > 0 and left[i - 1] in {"is", "are", "was", "were"}:
-            return FUTURE
+        if left[i] in ("to", "due") and i > 0 and left[i - 1] in {"is", "are", "was", "were"}:
+            return FUTURE  # "is to be signed", "is due on Sunday"
     right = [w.lower() for w in _WORD.findall(sentence, end, min(len(sentence), end + 80))[:8]]
     for i, word in enumerate(right):
         if word in _CLAUSE_BREAK:

@@ -58,6 +58,8 @@ class Gazetteer:
         surfaces = [(s.text, s.entry_kind, s.entry_id, s.alias_kind, s.match_case) for s in data.surfaces]
         surfaces += [(e.name, e.kind, e.id, NAME, False) for e in data.entries]
         by_key: dict[str, list[tuple]] = {}
+        # "four Americans", "Iranians": a demonym names its state in the plural too.
+        surfaces += [(text + "s", *rest) for text, *rest in surfaces if rest[2] == DEMONYM and not text.endswith("s")]
         for text, kind, entry_id, alias_kind, match_case in surfaces:
             text = " ".join(text.split())
             key = fold(text)
