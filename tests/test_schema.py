@@ -5,8 +5,10 @@ import re
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -80,7 +82,21 @@ def seed():
 
 
 @pytest.fixture
-def fuzz_data(db, monkeypatch):
+def test_connection_kept():
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    The WSGI application closes connections that are not in autocommit when a
+    request starts or ends, and the test transaction is one (PostgreSQL).
+    """
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_data(db, monkeypatch, test_connection_kept):
     # Fuzzing sends hundreds of requests a minute; throttling would only answer 429.
     monkeypatch.setattr(APIView, "get_throttles", lambda self: [])
     cache.clear()
