@@ -513,3 +513,11 @@ def test_it_counts_actor_pairs_in_published_events():
     }
     assert results[0]["count"] == 2
     assert len(get(reverse("api-stats-actor-pairs"), limit=1).json()["results"]) == 1
+
+
+@pytest.mark.parametrize("path", ["/api/events.json", "/api/events/sync.json", "/api/actors.json"])
+def test_it_answers_the_format_suffix_routes(path):
+    make_event()
+    response = get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")

@@ -234,3 +234,13 @@ def test_it_lists_the_events_an_article_is_a_source_of():
     status = token_client(make_user("Reviewer")).get(reverse("api-article-detail", args=[article.pk])).json()
     assert [row["id"] for row in status["events"]] == [event.pk]
     assert status["events"][0]["status"] == "candidate"
+
+
+def test_it_takes_articles_and_shows_them_on_the_format_suffix_routes(django_capture_on_commit_callbacks):
+    client = token_client(make_user("Editor", password=None))
+    with django_capture_on_commit_callbacks(execute=False):
+        created = client.post("/api/articles.json", ARTICLE, format="json")
+    assert created.status_code == 202
+    shown = client.get(f"/api/articles/{created.json()['id']}.json")
+    assert shown.status_code == 200
+    assert shown.json()["title"] == ARTICLE["title"]

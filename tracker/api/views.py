@@ -194,7 +194,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         "for the next run. Takes the same filters as the list; `ordering` is ignored.",
     )
     @action(detail=False, pagination_class=SyncPagination, url_path="sync", url_name="sync")
-    def sync(self, request):
+    def sync(self, request, *args, **kwargs):
         return self.list(request)
 
 
@@ -442,7 +442,7 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
             )
         ],
     )
-    def create(self, request):
+    def create(self, request, *args, **kwargs):
         from tracker.ingest import IngestError, article_ingest
 
         submission = ArticleSubmitSerializer(data=request.data)
@@ -464,6 +464,6 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(receipt, status=status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK)
 
     @extend_schema(summary="Show an article's parse status and the events it produced")
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, pk=None, *args, **kwargs):
         article = get_object_or_404(self.get_queryset(), pk=pk)
         return Response(self.get_serializer(article).data)
