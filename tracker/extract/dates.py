@@ -321,7 +321,9 @@ _PAST_AUX = frozenset("was were had did has have been ago".split())
 _IRREGULAR_PAST = frozenset(
     """said told met took began struck fought held left came made won lost fell sent hit shot broke withdrew
     led saw gave got went ran spoke wrote chose drove flew became sought brought built kept paid stood overran
-    retook undertook took rode threw blew slew bore swore tore wore hid arose forgave forbade""".split()
+    retook undertook took rode threw blew slew bore swore tore wore hid arose forgave forbade
+    taken retaken overtaken undertaken given driven written spoken chosen shown thrown drawn withdrawn
+    beaten broken stolen fallen risen seen begun fought""".split()
 )
 _NOT_PAST = frozenset("need needed red bed shed united armed based led-by".split())
 _WORD = re.compile(r"[A-Za-z']+|[;:\"“”]")

@@ -9,7 +9,7 @@ from lemminflect import getInflection, getLemma
 
 from tracker.extract.dates import FUTURE, PAST, clause_tense, word_tense
 from tracker.extract.text import fold
-from tracker.extract.types import ACTOR
+from tracker.extract.types import ACTOR, AGREEMENT
 
 # The values of tracker.models.Event.Kind, kept as plain strings so the pipeline needs no Django
 # (a test checks that they match).
@@ -128,6 +128,9 @@ _PASSIVE_OR_FUTURE = re.compile(
 )
 _COMMA = 60  # a comma between a cue and the date usually ends the cue's clause
 _AFTER_DATE_PENALTY = 45  # "took Afrin on January 20 and moved on": the date belongs to the verb before it
+_SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
+_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:the|a|an|its|their|his|her)\s+\Z")
+_AND_VERB = re.compile(r",?\s+and\s+(?P<verb>[a-z]+)\b")
 _DEADLINE_BEFORE = re.compile(
     r"(?:\bby|\bno\s+later\s+than|\bdeadline\s+of|\buntil)\s+(?:the\s+)?"
     r"(?:(?:\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am|pm|gmt|local\s+time)?\s+)?on\s+)?\Z",
@@ -135,7 +138,8 @@ _DEADLINE_BEFORE = re.compile(
 )
 _FUNCTION_WORDS = frozenset(
     "a an the and or but of in on at by for to from with as that which who than into onto its their his her "
-    "after before during since while when where whose this these those starting beginning from".split()
+    "after before during since while when where whose this these those starting beginning from "
+    "it was were is are has have had would will".split()
 )
 _PREPOSITION_BEFORE = re.compile(
     r"(?:\s+(?:(?:on|in|during|over)\s+the\s+(?:night|morning|evening|afternoon|(?:first|second|third|last)\s+"
@@ -144,7 +148,8 @@ _PREPOSITION_BEFORE = re.compile(
 )
 _WORDS = re.compile(r"\S+")
 # A comma ends a clause unless it separates names in a list ("Turkey, Russia and Iran").
-_LIST_COMMA = r",\s(?!(?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*(?:,|\s+and\s))"
+_UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"  # Latin capitals ("Çavuşoğlu"); Latin Extended-A mixes cases
+_LIST_COMMA = rf",\s(?!(?:[{_UPPER}][\w'-]*\s+){{0,3}}[{_UPPER}][\w'-]*(?:,|\s+and\s))"
 _CLAUSE_END = re.compile(rf"[;:]|{_LIST_COMMA}|\s+(?:while|whereas|although|but|because|that|which|who)\s")
 _CLAUSE_START = re.compile(rf";|{_LIST_COMMA}|\bthat\s")
 _SAYING_END = re.compile(rf"[;:]|{_LIST_COMMA}")
@@ -153,7 +158,7 @@ _QUOTES = re.compile(r"[\"“”]")
 # Where the clause of a word starts: a semicolon, a list-ending comma, a quote mark, a relative
 # pronoun, or a subordinating word whose own verb follows within a few words.
 _CLAUSE_OPEN = re.compile(
-    rf";|{_LIST_COMMA}|[\"”](?=\s)|(?<![\w-])(?P<rel>that|which|who)\s"
+    rf";|{_LIST_COMMA}|[\"”](?=\s)|(?<![\w-])but\s|(?<![\w-])(?P<rel>that|which|who)\s"
     r"|(?<![\w-])(?P<sub>since|after|before|when|while|because|although|though|until|whereas|once)\s",
     re.IGNORECASE,
 )
@@ -205,7 +210,7 @@ def _gap_score(sentence: str, match, date_start: int, date_end: int) -> int:
         gap, penalty = sentence[match.end() : date_start], 0
     else:
         gap, penalty = "", 0
-    return len(gap) + 1000 * gap.count(";") + _COMMA * gap.count(",") + penalty
+    return len(gap) + 1000 * gap.count(";") + _COMMA * (gap.count(",") + gap.count(" but ")) + penalty
 
 
 def _all_cues_re():
@@ -267,6 +272,8 @@ def sentence_cues(sentence: str) -> list[tuple]:
             continue
         end = match.end()
         order, kind, is_verb = _CUE_META[match.lastgroup]
+        if is_verb and _DETERMINER_BEFORE.search(low, max(0, word.start() - 8), word.start()):
+            is_verb = False  # "announced the capture": a noun here
         cues.append((order, kind, match, is_verb, is_verb and _active(sentence, match)))
     return cues
 
@@ -347,7 +354,12 @@ def _without_dates(text: str, begin: int, end: int, dates: list[tuple[int, int]]
 
 
 def _trim(text: str, max_words: int = 12) -> str:
-    words = _WORDS.findall(text)[:max_words]
+    every = _WORDS.findall(text)
+    words = every[:max_words]
+    if len(every) > max_words and every[max_words][:1].isupper():
+        # "the Russian ambassador to Turkey, Andrei | Karlov": no half names.
+        while words and words[-1][:1].isupper() and not words[-1].endswith(","):
+            words.pop()
     while words and words[-1].lower().strip(".,;:\"'”“") in _FUNCTION_WORDS:
         words.pop()
     while words and words[0].lower() in {"that", ",", "and"}:
@@ -361,12 +373,25 @@ def _phrase_after(text: str, start: int, dates: list[tuple[int, int]], *, saying
     After a verb of saying, return what was said: "said yesterday that X" gives X.
     """
     if saying:
-        that = _SAYING_THAT.search(text, start, start + 40)
-        start = that.end() if that else start
+        that = _SAYING_THAT.search(text, start, start + 70)
+        if that and "," not in text[start : that.start()]:
+            start = that.end()  # "told the UN General Assembly last month that ..."
         stop = _SAYING_END.search(text, start)
-        return _trim(_without_dates(text, start, stop.start() if stop else len(text), dates), 14)
+        end = stop.start() if stop else len(text)
+        said = _without_dates(text, start, end, dates)
+        if stop and stop.group().startswith(",") and len(said.split()) <= 4:
+            # "that Abu Bakr al-Baghdadi, the leader of the Islamic State, died": skip the apposition.
+            after = _SAYING_END.search(text, stop.end())
+            if after and after.group().startswith(","):
+                again = _SAYING_END.search(text, after.end())
+                said += " " + _without_dates(text, after.end(), again.start() if again else len(text), dates)
+        return _trim(said, 14)
     stop = _CLAUSE_END.search(text, start)
     end = stop.start() if stop else len(text)
+    for second in _AND_VERB.finditer(text, start, end):
+        if word_tense(second.group("verb").lower()) == PAST:
+            end = second.start()  # "met in Moscow and issued a joint declaration": one verb is enough
+            break
     for d_start, _ in sorted(dates):
         if start < d_start < end:
             cut = _PREPOSITION_BEFORE.search(text, start, d_start)
@@ -433,6 +458,11 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         if agents and thing:
             return _headline(agents, lemma, words[1:], thing, future)
 
+    reporting = _reporting_verb(text, local, clause_start, head.start())
+    if reporting is not None and words[0].lower() not in _SAYING:
+        # "Stoltenberg said alliance ambassadors would meet today": who said it is the subject here.
+        head, words = reporting, reporting.group().split()
+        lemma, future = _lemma(words[0]), False
     actors = _ordered_names(local, clause_start, _subject_end(text, clause_start, head.start()), entries_acting_for)
     others = [m.name for s, e, m in local if clause_start <= s < head.start() and m.entry_kind != ACTOR]
     if opener and not actors and not others:
@@ -449,24 +479,62 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
     if quoted:
         # '"Baghouz has been liberated," an SDF spokesman wrote': what was said is the quote.
         rest = _trim(_without_dates(text, quoted.start("q"), quoted.end("q"), dates), 14)
-        first, _, others = rest.partition(" ")
+        first, _, tail = rest.partition(" ")
         if first in _PRONOUNS:
-            rest = f"{first.lower()} {others}"
+            rest = f"{first.lower()} {tail}"
     if saying and words[0].lower() in _PLAIN_SAYING:
         lemma, words = "say", ["says"]
-    if not actors and not others and clause_start > 0 and ";" not in text[: head.start()] and not opener:
-        # "Iran, which guarantees the Astana process, welcomed the deal": the subject opens the sentence.
-        first_clause = _CLAUSE_START.search(text)
-        actors = _ordered_names(local, 0, first_clause.start() if first_clause else 0, entries_acting_for)
     if actors:
         return _headline(actors, lemma, words[1:], rest, future)
-    if others:
+    before = _trim(_without_dates(text, clause_start, head.start(), dates), 10)
+    literal = _literal_subject(before)
+    participle = words[0].lower().endswith("ed") and any(
+        m.entry_kind == AGREEMENT for s, _, m in local if clause_start <= s < head.start()
+    )
+    if others and (not literal or participle):
         # Not an actor, so not the doer: "the Manbij road map agreed in June" reads as written.
         return _limit(f"{_join(others[:2])} {' '.join(words)} {rest}")
-    before = _trim(_without_dates(text, clause_start, head.start(), dates), 10)
-    if before[:1].isupper() and len(before.split()) <= 8 and not _QUOTES.search(before):
-        return _headline([before], lemma, words[1:], rest, future, plural=before.split()[-1].lower().endswith("s"))
+    if literal:
+        return _headline([literal], lemma, words[1:], rest, future, plural=_plural(literal))
+    if clause_start > 0 and ";" not in text[: head.start()] and not others:
+        # "Iran, which guarantees the Astana process, welcomed the deal", "since it entered Syria",
+        # "..., and has secured the M5": the subject is in an earlier clause.
+        actors = _earlier_subject(text, local, clause_start, entries_acting_for)
+        if actors:
+            return _headline(actors, lemma, words[1:], rest, future)
+        first = _CLAUSE_START.search(text)
+        literal = _literal_subject(_trim(_without_dates(text, 0, first.start(), dates), 10)) if first else ""
+        if literal:
+            return _headline([literal], lemma, words[1:], rest, future, plural=_plural(literal))
     return _fallback(kind, everyone)
+
+
+def _literal_subject(before: str) -> str:
+    """Return the words before the verb as a headline subject ("Evacuation"), or "" if they make none."""
+    if not before or len(before.split()) > 8 or _QUOTES.search(before):
+        return ""
+    if before.lower().startswith("the "):
+        return _capitalise(before[4:])
+    first = before.split()[0]
+    if not first[:1].isupper() or first in _PRONOUNS or first.lower() in ("he", "she", "i", "we", "they", "it"):
+        return ""
+    return before
+
+
+def _plural(subject: str) -> bool:
+    head = subject.split(" of ")[0].split()[-1].lower()  # "Members of the committee" -> "members"
+    return head.endswith("s") and not head.endswith("ss")
+
+
+def _earlier_subject(text, local, clause_start: int, acting_for) -> list[str]:
+    """Return the actors of the nearest earlier clause that names any."""
+    bounds = [0] + [b.end() for b in _CLAUSE_OPEN.finditer(text, 0, clause_start) if b.end() < clause_start]
+    ends = bounds[1:] + [clause_start]
+    for begin, end in reversed(list(zip(bounds, ends, strict=True))):
+        actors = _ordered_names(local, begin, end, acting_for)
+        if actors:
+            return actors
+    return []
 
 
 def _headline(subjects, lemma, particles, rest, future, plural=None) -> str:
@@ -524,8 +592,21 @@ def _relative_title(text, clause_start, head, words, lemma, local, dates, acting
     if pronoun.group("rel").lower() == "who" and subject_names:
         return _headline(subject_names[-1:], lemma, words[1:], rest, future)
     if thing:
+        thing = re.sub(r"^(?:a|an)\s+", "", thing, flags=re.IGNORECASE)  # headlines drop the article
         return _headline([_capitalise(thing)], lemma, words[1:], rest, future, plural=False)
     return None
+
+
+def _reporting_verb(text, local, begin: int, end: int):
+    """Return the verb of saying in text[begin:end] whose subject is named, if nothing is named after it."""
+    found = None
+    for match in _SAYING_WORD.finditer(text, begin, end):
+        found = match
+    if found is None:
+        return None
+    named_before = any(begin <= s < found.start() for s, _, _ in local)
+    named_after = any(found.end() <= s < end for s, _, _ in local)
+    return found if named_before and not named_after else None
 
 
 def _cue_verb_in(text, begin, end):
@@ -618,7 +699,7 @@ def _ordered_names(local, begin: int, end: int, acting_for) -> list[str]:
 
 
 def _limit(title: str) -> str:
-    title = " ".join(title.split()).strip(" ,;:")
+    title = " ".join(_QUOTES.sub("", title).split()).strip(" ,;:")
     title = _capitalise(title)
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
