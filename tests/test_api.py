@@ -521,3 +521,12 @@ def test_it_answers_the_format_suffix_routes(path):
     response = get(path)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["1321-04-24T20:40:18.59-20:52", "0001-01-01T00:00:00+23:00"])
+def test_it_accepts_or_refuses_extreme_updated_since_offsets_without_a_server_error(client, value):
+    response = client.get("/api/events/", {"updated_since": value})
+    assert response.status_code in {200, 400}
+    response = client.get("/api/stats/actor-pairs/", {"updated_since": value})
+    assert response.status_code in {200, 400}

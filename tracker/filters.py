@@ -1,5 +1,7 @@
 """Event filters shared by the reader pages, the exports and the API."""
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
@@ -48,6 +50,27 @@ class PartialDateFilter(django_filters.CharFilter):
         return qs.between(end=when.last)
 
 
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, turned into UTC before it reaches the database.
+
+    Python accepts offsets up to ±24 h that PostgreSQL refuses; in UTC they
+    compare the same and cannot fail in the query.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError("This date and time is out of range.", code="invalid") from error
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class EventFilter(django_filters.FilterSet):
     # The relation filters use `pk IN (subquery)` rather than a join: no
     # DISTINCT, so counts and pages stay cheap on a large table.
@@ -77,7 +100,7 @@ class EventFilter(django_filters.FilterSet):
     date_from = PartialDateFilter(edge="first", label="From")
     date_to = PartialDateFilter(edge="last", label="To")
     q = django_filters.CharFilter(method="filter_text", label="Text")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Event
