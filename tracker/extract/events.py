@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -128,6 +129,15 @@ _PASSIVE_OR_FUTURE = re.compile(
 )
 _COMMA = 60  # a comma between a cue and the date usually ends the cue's clause
 _AFTER_DATE_PENALTY = 45  # "took Afrin on January 20 and moved on": the date belongs to the verb before it
+# Words after which "that" opens what is said or thought, not a relative clause.
+_COMPLEMENT_TAKERS = frozenset(
+    "and but or hope hopes believe believes think thinks say expect expects know knows warn warns insist insists "
+    "claim claims add adds argue argues fear fears suggest suggests show shows mean means".split()
+)
+# "Putin said after four hours of talks": what follows the verb is when or how, not what was said.
+_ADJUNCT_STARTS = frozenset("after before during following in at on at amid as while when".split())
+_THAT_BEFORE = re.compile(r"(?<![\w-])that\s+\Z", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
 _DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:the|a|an|its|their|his|her)\s+\Z")
 _AND_VERB = re.compile(r",?\s+and\s+(?P<verb>[a-z]+)\b")
@@ -472,7 +482,7 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
 
     saying = words[0].lower() in _SAYING
     rest = _phrase_after(text, head.end(), dates, saying=saying)
-    if saying and not rest and clause_start > 0:
+    if saying and clause_start > 0 and (not rest or rest.split()[0].lower() in _ADJUNCT_STARTS):
         # "The zone must be in place by October 15, Putin said": what was said comes first.
         rest = _trim(_without_dates(text, 0, clause_start, dates), 14)
     quoted = _QUOTED_BEFORE.search(text, 0, clause_start) if saying and clause_start else None
@@ -482,6 +492,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         first, _, tail = rest.partition(" ")
         if first in _PRONOUNS:
             rest = f"{first.lower()} {tail}"
+    first, _, tail = rest.partition(" ")
+    if saying and first in _PRONOUNS:
+        rest = f"{first.lower()} {tail}"  # "Putin says the zone ..."
     if saying and words[0].lower() in _PLAIN_SAYING:
         lemma, words = "say", ["says"]
     if actors:
@@ -500,6 +513,15 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         # "Iran, which guarantees the Astana process, welcomed the deal", "since it entered Syria",
         # "..., and has secured the M5": the subject is in an earlier clause.
         actors = _earlier_subject(text, local, clause_start, entries_acting_for)
+        said = None
+        if _THAT_BEFORE.search(text, max(0, clause_start - 6), clause_start):
+            said = ([None] + list(_SAYING_WORD.finditer(text, 0, clause_start)))[-1]
+        if actors and said and not saying:
+            # "Çavuşoğlu said ... and that joint patrols would begin later this year": he says so.
+            reported = _trim(_without_dates(text, clause_start, clause_end, dates), 14)
+            said_clause, _ = _clause_start(text, said.start())
+            speakers = _ordered_names(local, said_clause, said.start(), entries_acting_for) or actors
+            return _headline(speakers, "say", [], reported, False)
         if actors:
             return _headline(actors, lemma, words[1:], rest, future)
         first = _CLAUSE_START.search(text)
@@ -585,7 +607,7 @@ def _relative_title(text, clause_start, head, words, lemma, local, dates, acting
             thing = _trim(_without_dates(text, main.end(), antecedent_end, dates))
             if actors and thing:
                 main_words = main.group().split()
-                return _headline(actors, _lemma(main_words[0]), main_words[1:], thing, future)
+                return _headline(actors, _lemma(main_words[0]), main_words[1:], thing, False)
     rest = _phrase_after(text, head.end(), dates)
     subject_names = _ordered_names(local, outer_start, antecedent_end, acting_for)
     thing = _noun_phrase_before(text, outer_start, antecedent_end, dates)
@@ -657,23 +679,35 @@ def _subject_end(text: str, clause_start: int, verb_start: int) -> int:
 
 def _clause_start(text: str, pos: int) -> tuple[int, str]:
     """Return where the clause holding text[pos] starts, and its relative pronoun if it is a relative clause."""
-    start, opener = 0, ""
-    for boundary in _CLAUSE_OPEN.finditer(text, 0, pos):
-        if boundary.group("sub") and not _verb_follows(text, boundary.end(), pos):
+    boundaries = _clause_boundaries(text)
+    index = bisect.bisect_right(boundaries, (pos, "\uffff")) - 1
+    return boundaries[index] if index >= 0 else (0, "")
+
+
+@lru_cache(maxsize=256)  # one sentence's titles ask several times; the next sentence evicts nothing useful
+def _clause_boundaries(text: str) -> list[tuple[int, str]]:
+    """Return (start, relative pronoun or "") of every clause of the sentence after the first."""
+    out = []
+    for boundary in _CLAUSE_OPEN.finditer(text):
+        if boundary.group("sub") and not _verb_follows(text, boundary.end(), len(text)):
             continue  # "since 2011", "after weeks of fighting": a preposition, not a clause
-        start, opener = boundary.end(), ""
+        opener = ""
         rel = boundary.group("rel")
         if rel:
             previous = _LAST_WORD.search(text, max(0, boundary.start() - 30), boundary.start())
             word = previous.group("w").lower() if previous else ""
             # "said that ...", "agreed that ...": a complement, whose subject is its own.
-            if not (word in _SAYING or word_tense(word) == PAST or word in _PAST_AUX_WORDS):
+            complement = word in _SAYING or word in _COMPLEMENT_TAKERS or word.endswith("ing")
+            if not (complement or word_tense(word) == PAST or word in _PAST_AUX_WORDS):
                 opener = rel.lower()
-    return start, opener
+        out.append((boundary.end(), opener))
+    return out
 
 
 def _verb_follows(text: str, start: int, limit: int) -> bool:
-    for count, word in enumerate(_LOWER_WORD.finditer(text, start, min(len(text), limit + 40))):
+    """Tell whether a verb follows within a few words, before any comma: "since Russia agreed"."""
+    stop = _PUNCTUATION.search(text, start, limit)
+    for count, word in enumerate(_LOWER_WORD.finditer(text, start, stop.start() if stop else limit)):
         if count >= 8:
             break
         tense = word_tense(word.group())
