@@ -167,6 +167,8 @@ def test_it_stores_100_kb_of_one_line_in_bounded_time():
 # --- Deep nesting, entity bombs, external entities ---------------------------------------
 
 NESTED_HTML = "<div>" * 5000 + "<p>Turkey and Russia met in Sochi on Monday.</p>" + "</div>" * 5000
+
+
 def test_it_reads_or_refuses_deeply_nested_html():
     started = time.perf_counter()
     try:

@@ -200,9 +200,7 @@ PARSE_RETRY_BACKOFF_MAX = min(30, CELERY_VISIBILITY_TIMEOUT // 2)
 # pool kills any parse past it), so a redelivered task may take it over. It
 # must stay below the visibility timeout, or the redelivery finds the claim
 # still fresh and leaves the article to the requeue sweep.
-ARTICLE_CLAIM_EXPIRES = timedelta(
-    seconds=int(os.environ.get("ARTICLE_CLAIM_EXPIRES", str(CELERY_TASK_TIME_LIMIT + 5)))
-)
+ARTICLE_CLAIM_EXPIRES = timedelta(seconds=int(os.environ.get("ARTICLE_CLAIM_EXPIRES", str(CELERY_TASK_TIME_LIMIT + 5))))
 if ARTICLE_CLAIM_EXPIRES.total_seconds() >= CELERY_VISIBILITY_TIMEOUT:
     log.warning("ARTICLE_CLAIM_EXPIRES should be below CELERY_VISIBILITY_TIMEOUT, or redelivered parses wait.")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
