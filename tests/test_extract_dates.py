@@ -174,3 +174,34 @@ def test_it_tells_the_tense_of_the_clause_around_a_date():
     assert clause_tense(sentence, 3, 12) == PAST
     sentence = "Mattis had approved the plan on October 24."
     assert clause_tense(sentence, sentence.index("October"), sentence.index("October") + 10) == PAST
+
+
+def test_it_reads_year_ranges_and_a_year_since_when():
+    assert one("The Islamic State held Raqqa in 2014–2017.") == ("2014", "2017")
+    assert one("Russia backed Damascus in 2011-12.") == ("2011", "2012")
+    assert one("Iran has backed the Assad regime since 2011.") == "2011"
+    assert dates("The 2018 Sochi deal created a zone.") == []  # a year used as an adjective: no preposition
+    assert dates("In 2017–2014 nothing happened.") == [("2017", None, "2017–2014")]  # backwards: no range
+
+
+def test_it_reads_nights_weeks_and_weekday_nights():
+    assert one("Jets struck on the night of 5 to 6 April.", dt.date(2019, 4, 8)) == ("2019-04-05", "2019-04-06")
+    assert one("Officials met in the first week of March.", dt.date(2020, 3, 20)) == "2020-03"
+    assert one("Clashes erupted on Friday night.", dt.date(2020, 3, 20)) == "2020-03-20"
+    assert dates("Akar said so over the weekend.") == []
+
+
+def test_it_reads_an_untensed_day_just_after_publication_as_the_coming_one():
+    published = dt.date(2020, 3, 5)
+    assert one("Russia and Turkey agree Idlib ceasefire, effective March 6", published) == "2020-03-06"
+    assert one("US to withdraw troops from Syria by end of April, Trump says", published) == "2020-04"
+    assert one("The first patrol on the M4 highway is due on Sunday.", dt.date(2020, 3, 13)) == "2020-03-15"
+    # Tensed, or far ahead: the past one.
+    assert one("Russia and Turkey agreed a ceasefire on March 6.", published) == "2019-03-06"
+    assert one("Russia and Turkey agree a ceasefire effective May 20", published) == "2019-05-20"
+
+
+def test_it_does_not_read_a_future_across_a_quote():
+    sentence = '"We will respond," Erdogan told reporters in Ankara on Tuesday.'
+    assert clause_tense(sentence, sentence.index("Tuesday"), sentence.index("Tuesday") + 7) == PAST
+    assert one(sentence) == "2019-02-12"

@@ -144,3 +144,84 @@ def test_it_keeps_titles_within_300_characters():
     sentence = "Turkey said yesterday that " + " and ".join(["the talks went on"] * 80) + "."
     (event,) = events(sentence)
     assert len(event.title) <= 300
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "title"),
+    [
+        # The clause that holds the date gives the verb, its subject and its object.
+        (
+            "The bombardment is the heaviest since Russia and Turkey agreed a demilitarised zone in September.",
+            "agreement_signed",
+            "Russia and Turkey agree a demilitarised zone",
+        ),
+        (
+            "Turkey and Russia brokered a ceasefire in Idlib that took effect on January 12, 2020.",
+            "ceasefire",
+            "Turkey and Russia broker a ceasefire in Idlib",
+        ),
+        (
+            "Erdoğan, who met Putin in Sochi on Monday, said Turkey would not wait.",
+            "meeting",
+            "Recep Tayyip Erdoğan meets Putin in Sochi",
+        ),
+        ("Afrin was captured by Turkish-backed forces on March 18, 2018.", "capture", "Turkey captures Afrin"),
+        (
+            "Under the deal announced by Russian officials on Tuesday, the YPG must leave.",
+            "statement",
+            "Russia announces the deal",
+        ),
+        (
+            "The Turkish army did not attack Manbij on Sunday, the ministry said.",
+            "other",
+            "Turkey does not attack Manbij",
+        ),
+        (
+            '"We will respond," Erdogan told reporters in Ankara on Tuesday.',
+            "statement",
+            "Recep Tayyip Erdoğan says we will respond",
+        ),
+        ("Russia condemned the strike on Saturday.", "statement", "Russia condemns the strike"),
+        (
+            "Erdoğan announced the capture of Afrin in a speech on Sunday.",
+            "statement",
+            "Recep Tayyip Erdoğan announces the capture of Afrin in a speech",
+        ),
+        ("The YPG must leave the border by 6 p.m. on Tuesday under a deal agreed with Washington.", "deadline", ""),
+        (
+            "Russia, Iran and Turkey met in Moscow on Tuesday and issued a joint declaration.",
+            "meeting",
+            "Russia, Iran and Turkey meet in Moscow",
+        ),
+        (
+            "Stoltenberg said alliance ambassadors would meet today.",
+            "meeting",
+            "Jens Stoltenberg says alliance ambassadors would meet",
+        ),
+        ("The evacuation of Aleppo began on December 15.", "other", "Evacuation of Aleppo begins"),
+        ("Families left the camp near Idlib on Monday, Turkey said.", "other", "Families leave the camp near Idlib"),
+    ],
+)
+def test_it_titles_the_clause_that_holds_the_date(sentence, kind, title):
+    (event,) = events(sentence, dt.date(2020, 3, 6))
+    assert (event.kind, event.title) == (kind, title) if title else event.kind == kind
+
+
+def test_it_falls_back_to_the_kind_and_actors_rather_than_a_broken_sentence():
+    assert [e.title for e in events("Turkey, Russia and Iran on Monday.")] == ["Other: Turkey, Russia and Iran"]
+    assert [e.title for e in events("In Idlib on Monday, more of the same for Turkey and its proxies.")] == [
+        "Other: Turkey"
+    ]
+
+
+def test_it_takes_a_missing_subject_from_the_right_earlier_clause():
+    (event,) = events("The United States, busy with Donald Trump's inauguration on Friday, sent an observer.")
+    assert event.title == "United States sends an observer"
+    (event,) = events("At least 33 Turkish soldiers were killed, the worst loss since it entered Syria in 2016.")
+    assert event.title == "Turkey enters Syria"
+    first, second = events(
+        "Backed by Russian air power, the Syrian army has retaken Saraqib since December, "
+        "and has secured the M4 highway for the first time since 2012."
+    )
+    assert first.title == "Syrian government retakes Saraqib"
+    assert second.title == "Syrian government secures the M4 highway for the first time"

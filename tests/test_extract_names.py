@@ -145,3 +145,11 @@ def test_it_reads_a_capital_with_match_case_beside_a_place_of_that_name():
     gazetteer = Gazetteer.from_data(data)
     assert found("Ankara said no", gazetteer) == [("Ankara", "actor", "Turkey")]
     assert found("talks in Ankara", gazetteer) == [("Ankara", "place", "Ankara")]
+
+
+def test_it_reads_a_plural_demonym_as_its_state():
+    assert found("A bombing killed four Americans and two Iranians.") == [
+        ("Americans", "actor", "United States"),
+        ("Iranians", "actor", "Iran"),
+    ]
+    assert found("Americanstyle") == []

@@ -572,7 +572,7 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
         first, last = g("y"), g("y2")
         last = int(first[:2] + last if len(last) == 2 else last)  # "2011-12"
         if last <= int(first):
-            return None
+            return PartialDate(int(first)), None  # "2017-14" is no range; its first year is still a year
         return PartialDate(int(first)), PartialDate(last)
     if published is None and name not in ("offset", "anchor_word"):
         return None

@@ -137,6 +137,8 @@ _COMPLEMENT_TAKERS = frozenset(
 # "Putin said after four hours of talks": what follows the verb is when or how, not what was said.
 _ADJUNCT_STARTS = frozenset("after before during following in at on at amid as while when".split())
 _THAT_BEFORE = re.compile(r"(?<![\w-])that\s+\Z", re.IGNORECASE)
+_SUBJECT_PRONOUNS = frozenset("it they he she its their his her".split())
+_COORDINATED = re.compile(r"\s*(?:and|but|or)\s", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
 _DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:the|a|an|its|their|his|her)\s+\Z")
@@ -512,7 +514,8 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
     if clause_start > 0 and ";" not in text[: head.start()] and not others:
         # "Iran, which guarantees the Astana process, welcomed the deal", "since it entered Syria",
         # "..., and has secured the M5": the subject is in an earlier clause.
-        actors = _earlier_subject(text, local, clause_start, entries_acting_for)
+        nearest = before.lower() in _SUBJECT_PRONOUNS or _COORDINATED.match(text, clause_start)
+        actors = _earlier_subject(text, local, clause_start, entries_acting_for, nearest=bool(nearest))
         said = None
         if _THAT_BEFORE.search(text, max(0, clause_start - 6), clause_start):
             said = ([None] + list(_SAYING_WORD.finditer(text, 0, clause_start)))[-1]
@@ -548,11 +551,14 @@ def _plural(subject: str) -> bool:
     return head.endswith("s") and not head.endswith("ss")
 
 
-def _earlier_subject(text, local, clause_start: int, acting_for) -> list[str]:
-    """Return the actors of the nearest earlier clause that names any."""
+def _earlier_subject(text, local, clause_start: int, acting_for, *, nearest: bool) -> list[str]:
+    """Return the actors of an earlier clause: the nearest one that names any for a pronoun or a
+    coordinated verb ("since it entered", "..., and has secured"), else the sentence's first
+    ("The United States, busy with Trump's inauguration, sent an observer")."""
     bounds = [0] + [b.end() for b in _CLAUSE_OPEN.finditer(text, 0, clause_start) if b.end() < clause_start]
     ends = bounds[1:] + [clause_start]
-    for begin, end in reversed(list(zip(bounds, ends, strict=True))):
+    spans = list(zip(bounds, ends, strict=True))
+    for begin, end in reversed(spans) if nearest else spans:
         actors = _ordered_names(local, begin, end, acting_for)
         if actors:
             return actors
