@@ -225,3 +225,17 @@ def test_it_takes_a_missing_subject_from_the_right_earlier_clause():
     )
     assert first.title == "Syrian government retakes Saraqib"
     assert second.title == "Syrian government secures the M4 highway for the first time"
+
+
+def test_it_reads_a_timeline_entry_as_its_own_headline_and_a_trailing_participle_as_written():
+    rows = events(
+        "March 2011 – Protests erupt in Idlib.\nDecember 2016 – The army retakes Aleppo.", dt.date(2019, 3, 1)
+    )
+    assert [(e.date.isoformat(), e.title) for e in rows] == [
+        ("2011-03", "Protests erupt in Idlib"),
+        ("2016-12", "Army retakes Aleppo"),
+    ]
+    (event,) = events("Iran backs the committee, a step first proposed at the Sochi congress in January 2018.")
+    assert event.title == "Step first proposed at the Sochi congress"
+    first, second = events("The US-Russian ceasefire that began on 12 September collapsed on Monday near Aleppo.")
+    assert (first.title, second.title) == ("US-Russian ceasefire begins", "US-Russian ceasefire collapses near Aleppo")

@@ -139,9 +139,14 @@ _ADJUNCT_STARTS = frozenset("after before during following in at on at amid as w
 _THAT_BEFORE = re.compile(r"(?<![\w-])that\s+\Z", re.IGNORECASE)
 _SUBJECT_PRONOUNS = frozenset("it they he she its their his her".split())
 _COORDINATED = re.compile(r"\s*(?:and|but|or)\s", re.IGNORECASE)
+_APPOSITION = re.compile(r",\s*\Z")
+_ARTICLE = re.compile(r"(?:a|an|the)\s", re.IGNORECASE)
+_TIMELINE_ENTRY = re.compile(r"\s*[-–—:]\s+")
 _PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
-_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:the|a|an|its|their|his|her)\s+\Z")
+_DETERMINER_BEFORE = re.compile(
+    r"(?<![\w-])(?:the|a|an|its|their|his|her|several|many|more|fresh|new|further|\d[\d,]*)\s+\Z"
+)
 _AND_VERB = re.compile(r",?\s+and\s+(?P<verb>[a-z]+)\b")
 _DEADLINE_BEFORE = re.compile(
     r"(?:\bby|\bno\s+later\s+than|\bdeadline\s+of|\buntil)\s+(?:the\s+)?"
@@ -155,7 +160,7 @@ _FUNCTION_WORDS = frozenset(
 )
 _PREPOSITION_BEFORE = re.compile(
     r"(?:\s+(?:(?:on|in|during|over)\s+the\s+(?:night|morning|evening|afternoon|(?:first|second|third|last)\s+"
-    r"(?:week|days|half))\s+of|in|on|at|by|since|during|from|until|of|for))?\s*\Z",
+    r"(?:week|days|half))\s+of|(?:early|late)(?:\s+on)?|in|on|at|by|since|during|from|until|of|for))?\s*\Z",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\S+")
@@ -404,13 +409,21 @@ def _phrase_after(text: str, start: int, dates: list[tuple[int, int]], *, saying
         if word_tense(second.group("verb").lower()) == PAST:
             end = second.start()  # "met in Moscow and issued a joint declaration": one verb is enough
             break
-    for d_start, _ in sorted(dates):
+    for d_start, d_end in sorted(dates):
         if start < d_start < end:
             cut = _PREPOSITION_BEFORE.search(text, start, d_start)
             if text[start : cut.start() if cut else d_start].strip():
                 end = cut.start() if cut else d_start
                 break
+            if _starts_with_past_verb(text, d_end):
+                end = d_start  # "that began on 12 September collapsed ...": the main clause resumes
+                break
     return _trim(_without_dates(text, start, end, dates))
+
+
+def _starts_with_past_verb(text: str, pos: int) -> bool:
+    word = _LOWER_WORD.match(text, pos + len(text[pos:]) - len(text[pos:].lstrip()))
+    return bool(word) and word.group() not in _PAST_AUX_WORDS and word_tense(word.group()) == PAST
 
 
 def _capitalise(text: str) -> str:
@@ -429,8 +442,19 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
     d_start = date.start - base
     clause_start, _ = _clause_start(text, d_start)
     clause_end = _clause_end(text, date.end - base)
+    entry = _TIMELINE_ENTRY.match(text, date.end - base)
+    if entry and not text[:d_start].strip(" -–—•*"):
+        # "March 2011 – Protests erupt in Daraa": a timeline entry is its own headline.
+        headline = _trim(_without_dates(text, entry.end(), len(text), dates), 14)
+        headline = headline[4:] if headline.lower().startswith("the ") else headline
+        if len(headline.split()) >= 2:
+            return _limit(headline)
+    nearer = _past_verb(text, clause_start, clause_end, d_start)
     if verb is None or not (clause_start <= verb.start() < clause_end):
-        verb = _past_verb(text, clause_start, clause_end, d_start) or verb
+        verb = nearer or verb
+    elif nearer is not None and verb.end() < nearer.start() < d_start:
+        if any(verb.end() <= s and e <= nearer.start() for s, e in dates):
+            verb = nearer  # "the ceasefire that began on 12 September collapsed on Monday"
     negated = _NEGATED.search(text, clause_start, clause_end)
     if negated and negated.start() < d_start:
         # "The Turkish army did not attack Manbij on Sunday": say so, in the subject's words.
@@ -468,6 +492,7 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         agents = _ordered_names(local, passive.end(), _clause_end(text, passive.end()), entries_acting_for)
         thing = _noun_phrase_before(text, clause_start, head.start(), dates, subject=False)
         if agents and thing:
+            thing = thing[:1].lower() + thing[1:] if thing.split()[0] in ("The", "A", "An") else thing
             return _headline(agents, lemma, words[1:], thing, future)
 
     reporting = _reporting_verb(text, local, clause_start, head.start())
@@ -509,6 +534,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
     if others and (not literal or participle):
         # Not an actor, so not the doer: "the Manbij road map agreed in June" reads as written.
         return _limit(f"{_join(others[:2])} {' '.join(words)} {rest}")
+    if literal and words[0].endswith("ed") and _APPOSITION.search(text, 0, clause_start) and _ARTICLE.match(before):
+        # ", a step first proposed at the Sochi congress in January 2018": a participle, kept as written.
+        return _limit(f"{literal} {' '.join(words)} {rest}")
     if literal:
         return _headline([literal], lemma, words[1:], rest, future, plural=_plural(literal))
     if clause_start > 0 and ";" not in text[: head.start()] and not others:
@@ -538,8 +566,9 @@ def _literal_subject(before: str) -> str:
     """Return the words before the verb as a headline subject ("Evacuation"), or "" if they make none."""
     if not before or len(before.split()) > 8 or _QUOTES.search(before):
         return ""
-    if before.lower().startswith("the "):
-        return _capitalise(before[4:])
+    lowered = before.lower()
+    if lowered.startswith(("the ", "a ", "an ")):
+        return _capitalise(before.split(" ", 1)[1])  # headlines drop the article
     first = before.split()[0]
     if not first[:1].isupper() or first in _PRONOUNS or first.lower() in ("he", "she", "i", "we", "they", "it"):
         return ""
