@@ -677,17 +677,26 @@ def _cue_verb_in(text, begin, end):
 def _past_verb(text: str, begin: int, end: int, near: int):
     """Return the past-tense verb of text[begin:end] nearest `near` (before it if any), active voice only."""
     before = after = None
-    for word in _LOWER_WORD.finditer(text, begin, end):
-        low = word.group()
-        if low in _PAST_AUX_WORDS or word_tense(low) != PAST:
-            continue
-        if _PASSIVE_OR_FUTURE.search(text, max(0, word.start() - 12), word.start()):
+    for word in _past_verbs(text):
+        if word.start() < begin or word.end() > end:
             continue
         if word.start() < near:
             before = word
         elif after is None:
             after = word
     return before or after
+
+
+@lru_cache(maxsize=256)  # asked once per date; a sentence has several in dense reports
+def _past_verbs(text: str) -> tuple:
+    found = []
+    for word in _LOWER_WORD.finditer(text):
+        low = word.group()
+        if low in _PAST_AUX_WORDS or word_tense(low) != PAST:
+            continue
+        if not _PASSIVE_OR_FUTURE.search(text, max(0, word.start() - 12), word.start()):
+            found.append(word)
+    return tuple(found)
 
 
 def _noun_phrase_before(text: str, begin: int, end: int, dates, *, subject=True) -> str:
