@@ -119,6 +119,24 @@ def _groups_after_flush(request):
 
 
 @pytest.fixture
+def browser():
+    """Return headless Debian Chromium under selenium, its console log kept; never a downloaded browser."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"):
+        options.add_argument(flag)
+    options.add_argument("--window-size=1400,1000")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
 def output_dir():
     """Return the folder where tests leave screenshots and reports."""
     OUTPUT.mkdir(parents=True, exist_ok=True)

@@ -18,19 +18,8 @@ DESKTOP, PHONE = (1280, 900), (390, 844)
 
 
 @pytest.fixture
-def driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
-    browser.set_page_load_timeout(30)
-    yield browser
-    browser.quit()
+def driver(browser):
+    return browser
 
 
 @pytest.fixture
