@@ -6,7 +6,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from lemminflect import getInflection, getLemma
+import simplemma
 
 from tracker.extract.dates import FUTURE, PAST, clause_tense, word_tense
 from tracker.extract.text import fold
@@ -205,18 +205,27 @@ _SAYING = frozenset(
 _PLAIN_SAYING = frozenset("said says told stated wrote writes tweeted".split())
 
 
+# Past forms that simplemma, which knows no part of speech, reads as nouns or adjectives.
+_PAST_FORMS = {"left": "leave", "shot": "shoot", "felt": "feel", "won": "win", "rose": "rise", "lay": "lay"}
+_THIRD_PERSON = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+
+
 @lru_cache(maxsize=4096)
 def _lemma(word: str) -> str:
     """Return the verb's dictionary form: "fired" -> "fire", "withdrew" -> "withdraw"."""
     low = word.lower()
-    lemmas = getLemma(low, upos="VERB")
-    return lemmas[0] if lemmas else low
+    return _PAST_FORMS.get(low) or simplemma.lemmatize(low, lang="en")
 
 
 @lru_cache(maxsize=4096)
 def _third_person(lemma: str) -> str:
-    forms = getInflection(lemma, tag="VBZ")
-    return forms[0] if forms else lemma + "s"
+    if lemma in _THIRD_PERSON:
+        return _THIRD_PERSON[lemma]
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return lemma + "es"
+    if lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
 
 
 def _gap_score(sentence: str, match, date_start: int, date_end: int) -> int:
