@@ -318,7 +318,7 @@ _FUTURE_BEFORE_TO = frozenset(
     "going due scheduled slated expected planned plans plan intends intend aims aim set".split()
 )
 _PAST_AUX = frozenset("was were had did has have been ago".split())
-_IRREGULAR_PAST = frozenset(
+IRREGULAR_PAST = frozenset(
     """said told met took began struck fought held left came made won lost fell sent hit shot broke withdrew
     led saw gave got went ran spoke wrote chose drove flew became sought brought built kept paid stood overran
     retook undertook took rode threw blew slew bore swore tore wore hid arose forgave forbade
@@ -334,7 +334,7 @@ _CLAUSE_BREAK = frozenset({";", ":", '"', "“", "”", "that", "which", "who", 
 def word_tense(word: str) -> str | None:
     if word in _FUTURE_WORDS:
         return FUTURE
-    if word in _PAST_AUX or word in _IRREGULAR_PAST:
+    if word in _PAST_AUX or word in IRREGULAR_PAST:
         return PAST
     if len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST:
         return PAST

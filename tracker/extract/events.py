@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import simplemma
 
-from tracker.extract.dates import FUTURE, PAST, clause_tense, word_tense
+from tracker.extract.dates import FUTURE, IRREGULAR_PAST, PAST, clause_tense, word_tense
 from tracker.extract.text import fold
 from tracker.extract.types import ACTOR, AGREEMENT
 
@@ -142,6 +142,11 @@ _COORDINATED = re.compile(r"\s*(?:and|but|or)\s", re.IGNORECASE)
 _APPOSITION = re.compile(r",\s*\Z")
 _ARTICLE = re.compile(r"(?:a|an|the)\s", re.IGNORECASE)
 _TIMELINE_ENTRY = re.compile(r"\s*[-–—:]\s+")
+_MAY_NEGATE = re.compile(r"\bnot\b|n't\b|\bnever\b", re.IGNORECASE)
+# Words that can be a past tense: "-ed" forms and the irregular ones (word_tense decides).
+_PAST_FORM = re.compile(
+    rf"(?<![\w'-])(?:[a-z]{{3,}}ed|{'|'.join(sorted(IRREGULAR_PAST, key=len, reverse=True))})(?![\w'-])"
+)
 _PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
 _DETERMINER_BEFORE = re.compile(
@@ -464,7 +469,7 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
     elif nearer is not None and verb.end() < nearer.start() < d_start:
         if any(verb.end() <= s and e <= nearer.start() for s, e in dates):
             verb = nearer  # "the ceasefire that began on 12 September collapsed on Monday"
-    negated = _NEGATED.search(text, clause_start, clause_end)
+    negated = _NEGATED.search(text, clause_start, clause_end) if _MAY_NEGATE.search(text) else None
     if negated and negated.start() < d_start:
         # "The Turkish army did not attack Manbij on Sunday": say so, in the subject's words.
         actors = _ordered_names(local, clause_start, negated.start(), entries_acting_for)
@@ -699,9 +704,8 @@ def _past_verb(text: str, begin: int, end: int, near: int):
 @lru_cache(maxsize=256)  # asked once per date; a sentence has several in dense reports
 def _past_verbs(text: str) -> tuple:
     found = []
-    for word in _LOWER_WORD.finditer(text):
-        low = word.group()
-        if low in _PAST_AUX_WORDS or word_tense(low) != PAST:
+    for word in _PAST_FORM.finditer(text):
+        if word_tense(word.group()) != PAST:
             continue
         if not _PASSIVE_OR_FUTURE.search(text, max(0, word.start() - 12), word.start()):
             found.append(word)
