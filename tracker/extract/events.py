@@ -147,6 +147,12 @@ _MAY_NEGATE = re.compile(r"\bnot\b|n't\b|\bnever\b", re.IGNORECASE)
 _PAST_FORM = re.compile(
     rf"(?<![\w'-])(?:[a-z]{{3,}}ed|{'|'.join(sorted(IRREGULAR_PAST, key=len, reverse=True))})(?![\w'-])"
 )
+_FINITE_AUX = frozenset("is are has have will would".split())
+_SUBJECT_VERBS = IRREGULAR_PAST | _FINITE_AUX | {"was", "were", "had", "did", "been"}
+# The words that can end a subject: "-ed" forms, irregular pasts and finite auxiliaries.
+_SUBJECT_VERB = re.compile(
+    rf"(?<![A-Za-z'])(?:[a-z]{{2,}}ed|{'|'.join(sorted(_SUBJECT_VERBS, key=len, reverse=True))})(?![A-Za-z'])"
+)
 _PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
 _DETERMINER_BEFORE = re.compile(
@@ -727,10 +733,10 @@ def _noun_phrase_before(text: str, begin: int, end: int, dates, *, subject=True)
 
 def _subject_end(text: str, clause_start: int, verb_start: int) -> int:
     """Return where the subject ends: at the clause's first verb ("Turkey launched ... and took")."""
-    for word in re.finditer(r"[A-Za-z']+", text[clause_start:verb_start]):
+    for word in _SUBJECT_VERB.finditer(text, clause_start, verb_start):
         low = word.group()
-        if low.islower() and (word_tense(low) == PAST or low in {"is", "are", "has", "have", "will", "would"}):
-            return clause_start + word.start()
+        if low in _FINITE_AUX or word_tense(low) == PAST:
+            return word.start()
     return verb_start
 
 
