@@ -239,3 +239,13 @@ def test_it_reads_a_timeline_entry_as_its_own_headline_and_a_trailing_participle
     assert event.title == "Step first proposed at the Sochi congress"
     first, second = events("The US-Russian ceasefire that began on 12 September collapsed on Monday near Aleppo.")
     assert (first.title, second.title) == ("US-Russian ceasefire begins", "US-Russian ceasefire collapses near Aleppo")
+
+
+def test_it_keeps_a_participle_after_a_noun_as_written_when_the_clause_has_its_verb():
+    (event,) = events(
+        "Turkish and Russian officials met in Ankara to discuss joint patrols agreed in Moscow on March 5.",
+        dt.date(2020, 3, 13),
+    )
+    assert event.title == "Joint patrols agreed in Moscow"
+    (event,) = events("Turkey and Russia met in Sochi and agreed a ceasefire on Monday.")
+    assert event.title == "Turkey and Russia agree a ceasefire"

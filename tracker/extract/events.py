@@ -153,6 +153,10 @@ _SUBJECT_VERBS = IRREGULAR_PAST | _FINITE_AUX | {"was", "were", "had", "did", "b
 _SUBJECT_VERB = re.compile(
     rf"(?<![A-Za-z'])(?:[a-z]{{2,}}ed|{'|'.join(sorted(_SUBJECT_VERBS, key=len, reverse=True))})(?![A-Za-z'])"
 )
+# Words before a participle that are no noun: "and agreed", "then agreed", "it agreed".
+_NOT_NOUNS = frozenset(
+    "and or but then also which that who it they he she we jointly finally later first eventually".split()
+)
 _PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
 _DETERMINER_BEFORE = re.compile(
@@ -515,6 +519,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
             thing = thing[:1].lower() + thing[1:] if thing.split()[0] in ("The", "A", "An") else thing
             return _headline(agents, lemma, words[1:], thing, future)
 
+    reduced = _reduced_relative(text, clause_start, head, words, dates) if not future else None
+    if reduced:
+        return reduced
     reporting = _reporting_verb(text, local, clause_start, head.start())
     if reporting is not None and words[0].lower() not in _SAYING:
         # "Stoltenberg said alliance ambassadors would meet today": who said it is the subject here.
@@ -674,6 +681,30 @@ def _relative_title(text, clause_start, head, words, lemma, local, dates, acting
     return None
 
 
+def _reduced_relative(text, clause_start: int, head, words, dates) -> str | None:
+    """Title a participle after a noun when the clause already has its verb, as written.
+
+    "delegations met in Ankara to work out joint patrols agreed in Moscow on March 5": what
+    happened on March 5 is that the patrols were agreed: "Joint patrols agreed in Moscow".
+    """
+    if not words[0].lower().endswith("ed"):
+        return None
+    previous = _LAST_WORD.search(text, max(0, head.start() - 30), head.start())
+    word = previous.group("w") if previous else ""
+    if not word.islower() or word in _NOT_NOUNS or word.endswith("ly") or word_tense(word) is not None:
+        return None
+    if text[previous.end("w") : head.start()] != " ":
+        return None  # only "patrols agreed", not "patrols, agreed"
+    earlier = [v for v in _past_verbs(text) if clause_start <= v.start() and v.end() < previous.start()]
+    if not earlier:
+        return None
+    thing = _noun_phrase_before(text, earlier[-1].end(), head.start(), dates)
+    if not thing:
+        return None
+    rest = _phrase_after(text, head.end(), dates)
+    return _limit(f"{_capitalise(thing)} {' '.join(words)} {rest}")
+
+
 def _reporting_verb(text, local, begin: int, end: int):
     """Return the verb of saying in text[begin:end] whose subject is named, if nothing is named after it."""
     found = None
@@ -722,11 +753,16 @@ def _noun_phrase_before(text: str, begin: int, end: int, dates, *, subject=True)
     """Return the noun phrase that ends at `end`: from its article ("the deal") or its last few words."""
     chunk = _without_dates(text, begin, end, dates).rstrip(" ,")
     words = chunk.split()
-    start = max(0, len(words) - 8)
-    for i in range(len(words) - 1, start - 1, -1):
+    start = None
+    for i in range(len(words) - 1, max(0, len(words) - 8) - 1, -1):
         if words[i].lower() in ("the", "a", "an", "its", "their"):
             start = i
             break
+    if start is None:
+        # No article: the last two words at most, and no function word ("discuss joint patrols").
+        start = len(words)
+        while start > max(0, len(words) - 2) and words[start - 1].lower() not in _FUNCTION_WORDS:
+            start -= 1
     phrase = " ".join(words[start:]).strip(" ,;:\"'“”")
     return phrase[4:] if subject and phrase.lower().startswith("the ") else phrase
 
