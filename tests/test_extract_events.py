@@ -249,3 +249,58 @@ def test_it_keeps_a_participle_after_a_noun_as_written_when_the_clause_has_its_v
     assert event.title == "Joint patrols agreed in Moscow"
     (event,) = events("Turkey and Russia met in Sochi and agreed a ceasefire on Monday.")
     assert event.title == "Turkey and Russia agree a ceasefire"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "kind", "titles"),
+    [
+        (
+            "According to the Sochi agreement, signed on September 17, heavy weapons must be withdrawn by October 10.",
+            dt.date(2018, 9, 18),
+            None,
+            ["Sochi agreement signed", "Heavy weapons to be withdrawn"],
+        ),
+        (
+            "Two Turkish soldiers were killed and several wounded in an attack in Idlib on Wednesday night.",
+            dt.date(2020, 3, 6),
+            "attack",
+            ["Two Turkish soldiers killed and several wounded in an attack in Idlib"],
+        ),
+        (
+            "Idlib, home to three million people, has been shelled daily since April.",
+            dt.date(2019, 6, 1),
+            "attack",
+            ["Idlib shelled daily"],
+        ),
+        (
+            "Neither Russia nor Iran attended the meeting in Ankara on Monday.",
+            dt.date(2019, 2, 13),
+            "other",
+            ["Russia and Iran do not attend the meeting in Ankara"],
+        ),
+        (
+            "Five years after it declared its caliphate, the Islamic State lost its last territory in Baghouz"
+            " on Saturday.",
+            dt.date(2019, 3, 24),
+            "capture",
+            ["Islamic State loses its last territory in Baghouz"],
+        ),
+        (
+            "Five years after it declared its caliphate, the Islamic State left Baghouz on Saturday.",
+            dt.date(2019, 3, 24),
+            "other",  # the statement verb is in another clause
+            ["Islamic State leaves Baghouz"],
+        ),
+        (
+            "Talks in Astana ended on Tuesday.",
+            dt.date(2017, 1, 25),
+            "meeting",
+            ["Talks in Astana end"],
+        ),
+    ],
+)
+def test_it_titles_passives_negations_and_plurals(sentence, published, kind, titles):
+    found = events(sentence, published)
+    assert [e.title for e in found] == titles
+    if kind:
+        assert {e.kind for e in found} == {kind}

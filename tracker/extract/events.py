@@ -89,12 +89,14 @@ _CUES: list[tuple[str, str, str]] = [
     (
         CAPTURE,
         r"recaptur(?:e|es|ed)|captur(?:e|es|ed)|seiz(?:e|es|ed)|retook|overran|took\s+control\s+of"
-        r"|took(?!\s+(?:place|part|over\s+as|office|effect|hold|shape|refuge|power|steps|note|aim))",
+        r"|took(?!\s+(?:place|part|over\s+as|office|effect|hold|shape|refuge|power|steps|note|aim))"
+        r"|lost(?=\s+(?:control|its|their|the)\b)",
         r"fall\s+of|capture\s+of",
     ),
     (
         ATTACK,
         r"attack(?:s|ed)|struck|shell(?:s|ed)|bomb(?:s|ed)|killed|ambushed|raided|shot\s+down"
+        r"|pound(?:s|ed)|bombard(?:s|ed)|targeted"
         r"|fir(?:e|es|ed)(?=\s+(?:[\d,]+|more|dozens|scores|several|a|an|at|on|into|rockets?|missiles?|shells?|mortars?)\b)",
         r"attacks?|strikes?|air\s*strikes?|shelling|bombings?|ambush|raids?|explosion",
     ),
@@ -102,7 +104,7 @@ _CUES: list[tuple[str, str, str]] = [
     (
         STATEMENT,
         r"said|says|announc(?:e|ed|es)|stated|told|declar(?:e|ed|es)|warn(?:s|ed)?|urg(?:e|es|ed)"
-        r"|welcom(?:e|es|ed)|condemn(?:s|ed)?|call(?:s|ed)\s+for|insist(?:s|ed)|criticis(?:e|ed)|criticiz(?:e|ed)"
+        r"|welcom(?:e|es|ed)|condemn(?:s|ed)?|call(?:s|ed)\s+(?:for|on)|insist(?:s|ed)|criticis(?:e|ed)|criticiz(?:e|ed)"
         r"|denied|accused|confirmed|rejected|vowed|expressed|pledged|threatened|stressed|emphasi[sz]ed"
         r"|wrote|writes|tweeted",
         r"statement",
@@ -156,6 +158,20 @@ _SUBJECT_VERB = re.compile(
 # Words before a participle that are no noun: "and agreed", "then agreed", "it agreed".
 _NOT_NOUNS = frozenset(
     "and or but then also which that who it they he she we jointly finally later first eventually".split()
+)
+_PREPOSITIONS = frozenset("of in on at from with near for to into across under over between".split())
+_QUANTITY_BEFORE = re.compile(
+    r"(?<![\w-])(?:several|many|dozens|scores|hundreds|thousands|others|\d[\d,]*)\s+\Z", re.IGNORECASE
+)
+_PASSIVE = re.compile(
+    r"\s+(?:(?:will|must|would|should|could|may|might|can|to)\s+)?(?:have\s+|has\s+|had\s+)?"
+    r"(?:be|been|being|is|are|was|were)\s+(?:\w+ly\s+)?(?P<verb>[a-z]+)\b",
+    re.IGNORECASE,
+)
+_NEITHER = re.compile(r"(?<![\w-])neither\b", re.IGNORECASE)
+_OPENING_PREPOSITION = re.compile(
+    r"\s*(?:according\s+to|under|in|after|before|following|despite|since|with|by|on|at|from|during)\s",
+    re.IGNORECASE,
 )
 _PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
@@ -351,7 +367,7 @@ def _find_cues(sentence: str, date_start: int, date_end: int, cues=None):
 
 def _active(sentence: str, match) -> bool:
     before = _PASSIVE_OR_FUTURE.search(sentence, max(0, match.start() - 12), match.start())
-    return not (before and before.group("passive") and match.group().lower().endswith(("ed", "held", "sent", "left")))
+    return not (before and before.group("passive") and word_tense(match.group().split()[0].lower()) == PAST)
 
 
 def event_kind(sentence: str, date_start: int, date_end: int, cues=None):
@@ -366,6 +382,18 @@ def event_kind(sentence: str, date_start: int, date_end: int, cues=None):
         and _NEGATION_BEFORE.search(sentence, max(0, cue.start() - 16), cue.start())
     ):
         kind = OTHER  # "did not attack": no attack happened
+    if _NEITHER.search(sentence, 0, date_start):
+        kind = OTHER  # "Neither Russia nor Iran attended the meeting on Monday"
+    if cue is not None and kind not in (OTHER, DEADLINE):
+        begin, opener = _clause_start(sentence, date_start)
+        end = _clause_end(sentence, date_end)
+        if (
+            not opener
+            and not begin <= cue.start() < end
+            and any(begin <= v.start() < end for v in _past_verbs(sentence))
+        ):
+            # "Five years after it declared its caliphate, IS lost its last territory on Saturday".
+            kind = OTHER
     late_cue = cue is not None and cue.start() >= date_end
     if (kind in (OTHER, STATEMENT) or late_cue) and _DEADLINE_BEFORE.search(
         sentence, max(0, date_start - 40), date_start
@@ -499,6 +527,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
             if agents and thing:
                 thing = "the" + thing[3:] if thing.startswith("The ") else thing
                 return _headline(agents, _lemma(passive.group("verb")), [], thing, False)
+        undone = _passive_title(text, clause_start, clause_end, dates)
+        if undone:
+            return undone
     if head is None:
         return _fallback(kind, everyone)
     if verb is None:
@@ -519,6 +550,15 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
             thing = thing[:1].lower() + thing[1:] if thing.split()[0] in ("The", "A", "An") else thing
             return _headline(agents, lemma, words[1:], thing, future)
 
+    if words[0].lower().endswith("ed") and not text[clause_start : head.start()].strip() and clause_start > 1:
+        comma = text.rfind(",", 0, clause_start)
+        if comma > 0 and not text[comma + 1 : clause_start].strip() and _OPENING_PREPOSITION.match(text):
+            # "According to the Sochi agreement, signed on September 17, ...": the sentence opens with
+            # a preposition, so the participle belongs to its noun, not to a subject.
+            thing = _noun_phrase_before(text, _clause_start(text, comma)[0], comma, dates)
+            if thing and not _ARTICLE.fullmatch(thing + " "):
+                rest = _phrase_after(text, head.end(), dates)
+                return _limit(f"{_capitalise(thing)} {' '.join(words)} {rest}")
     reduced = _reduced_relative(text, clause_start, head, words, dates) if not future else None
     if reduced:
         return reduced
@@ -551,6 +591,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         rest = f"{first.lower()} {tail}"  # "Putin says the zone ..."
     if saying and words[0].lower() in _PLAIN_SAYING:
         lemma, words = "say", ["says"]
+    if actors and _NEITHER.search(text, clause_start, head.start()):
+        # "Neither Russia nor Iran attended the meeting": they did not.
+        return _limit(f"{_join(actors[:3])} {'will not' if future else 'do not'} {lemma} {' '.join(words[1:])} {rest}")
     if actors:
         return _headline(actors, lemma, words[1:], rest, future)
     before = _trim(_without_dates(text, clause_start, head.start(), dates), 10)
@@ -603,7 +646,9 @@ def _literal_subject(before: str) -> str:
 
 
 def _plural(subject: str) -> bool:
-    head = subject.split(" of ")[0].split()[-1].lower()  # "Members of the committee" -> "members"
+    words = subject.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in _PREPOSITIONS), len(words))
+    head = words[cut - 1].lower()  # "Members of the committee", "Talks in Astana": the noun before
     return head.endswith("s") and not head.endswith("ss")
 
 
@@ -681,6 +726,27 @@ def _relative_title(text, clause_start, head, words, lemma, local, dates, acting
     return None
 
 
+def _passive_title(text: str, clause_start: int, clause_end: int, dates) -> str | None:
+    """Title a passive with no agent as written: "Two Turkish soldiers killed in Idlib", "Heavy
+    weapons to be withdrawn", taking the subject from the sentence's start when the clause has none
+    ("Idlib, home to three million people, has been shelled daily since April")."""
+    passive = _PASSIVE.search(text, clause_start, clause_end)
+    if passive is None or word_tense(passive.group("verb").lower()) != PAST:
+        return None
+    before = _trim(_without_dates(text, clause_start, passive.start(), dates), 8)
+    if not before and clause_start > 0:
+        first = _CLAUSE_START.search(text)
+        before = _trim(_without_dates(text, 0, first.start(), dates), 8) if first else ""
+    if not before or len(before.split()) > 6 or before.split()[0].lower() in _SUBJECT_PRONOUNS | {"which", "that"}:
+        return None
+    subject = _capitalise(before.split(" ", 1)[1]) if _ARTICLE.match(before) and " " in before else before
+    future = clause_tense(text, passive.start("verb"), passive.end("verb")) == FUTURE
+    rest = _phrase_after(text, passive.end(), dates)
+    if rest and _COORDINATED.match(text, passive.end()):
+        rest = f"and {rest}"  # "killed and several wounded"
+    return _limit(f"{_capitalise(subject)} {'to be ' if future else ''}{passive.group('verb')} {rest}")
+
+
 def _reduced_relative(text, clause_start: int, head, words, dates) -> str | None:
     """Title a participle after a noun when the clause already has its verb, as written.
 
@@ -742,8 +808,8 @@ def _past_verb(text: str, begin: int, end: int, near: int):
 def _past_verbs(text: str) -> tuple:
     found = []
     for word in _PAST_FORM.finditer(text):
-        if word_tense(word.group()) != PAST:
-            continue
+        if word_tense(word.group()) != PAST or _QUANTITY_BEFORE.search(text, max(0, word.start() - 16), word.start()):
+            continue  # "killed and several wounded": "were" is understood
         if not _PASSIVE_OR_FUTURE.search(text, max(0, word.start() - 12), word.start()):
             found.append(word)
     return tuple(found)
