@@ -153,3 +153,15 @@ def test_it_reads_a_plural_demonym_as_its_state():
         ("Iranians", "actor", "Iran"),
     ]
     assert found("Americanstyle") == []
+
+
+def test_it_reads_a_name_after_operation_as_part_of_the_operations_name():
+    gazetteer = Gazetteer.from_data(
+        GazetteerData(
+            entries=(Entry("place", 1, "Euphrates"), Entry("actor", 2, "Turkey", actor_kind="state")),
+            surfaces=(Surface("Euphrates", "place", 1), Surface("Turkey", "actor", 2)),
+        )
+    )
+    text = "Turkey launched Operation Euphrates Shield west of the Euphrates."
+    assert found(text, gazetteer) == [("Turkey", "actor", "Turkey"), ("Euphrates", "place", "Euphrates")]
+    assert [m.start for m in find_mentions(text, gazetteer)] == [0, text.rindex("Euphrates")]

@@ -120,6 +120,10 @@ class Gazetteer:
         return self.size
 
 
+# A name right after "Operation" is inside a longer name (Operation Euphrates Shield).
+_OPERATION = re.compile(r"\bOperation\s+$")
+
+
 def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Return the curated names in `text`, longest match first, with their offsets in `text`."""
     if not text or not len(gazetteer):
@@ -156,6 +160,8 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     for start, end, candidates in spans:
         if any(taken[start:end]):
             continue
+        if _OPERATION.search(text, max(0, start - 12), start):
+            continue  # "Operation Euphrates Shield" names an operation, not the river
         taken[start:end] = b"\x01" * (end - start)
         for candidate in _resolve(text, folded, start, end, candidates):
             mentions.append(
