@@ -73,6 +73,13 @@ def _bump() -> None:
         cache.set(CACHE_VERSION_KEY, int(time.time() * 1000), timeout=None)
 
 
+def _bump_and_warm() -> None:
+    from tracker.warmup import schedule_warm_up
+
+    _bump()
+    schedule_warm_up()
+
+
 def invalidate_charts() -> None:
     """Make every cached chart stale, now and again when the transaction commits.
 
@@ -81,7 +88,7 @@ def invalidate_charts() -> None:
     anything else inside one long transaction) reading stale charts.
     """
     _bump()
-    transaction.on_commit(_bump)
+    transaction.on_commit(_bump_and_warm)
 
 
 def cached(name: str, params: dict, build: Callable[[], object], timeout: int | None = None):

@@ -79,3 +79,11 @@ def warm_up_worker_process(**kwargs):
     finally:
         # Celery's Django fixup treats connections open at this point as inherited.
         connections.close_all()
+
+
+@shared_task(ignore_result=True, acks_late=False, soft_time_limit=60, time_limit=90)
+def warm_public_pages():
+    """Render the busiest reader pages so their charts are cached before readers ask."""
+    from tracker import warmup
+
+    return warmup.warm_public_pages()
