@@ -205,3 +205,11 @@ def test_it_does_not_read_a_future_across_a_quote():
     sentence = '"We will respond," Erdogan told reporters in Ankara on Tuesday.'
     assert clause_tense(sentence, sentence.index("Tuesday"), sentence.index("Tuesday") + 7) == PAST
     assert one(sentence) == "2019-02-12"
+
+
+def test_it_reads_a_participle_after_a_determiner_as_an_adjective_not_the_tense():
+    wed_2018_02_21 = dt.date(2018, 2, 21)
+    sentence = "The U.N. Security Council will discuss a proposed 30-day ceasefire on Thursday."
+    assert dates(sentence, wed_2018_02_21) == [("2018-02-22", None, "Thursday")]
+    sentence = "Turkey condemned the planned offensive on Monday."
+    assert dates(sentence, wed_2018_02_21) == [("2018-02-19", None, "Monday")]

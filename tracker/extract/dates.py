@@ -329,6 +329,8 @@ IRREGULAR_PAST = frozenset(
 _NOT_PAST = frozenset("need needed red bed shed united armed based led-by".split())
 _WORD = re.compile(r"[A-Za-z']+|[;:\"“”]")
 _AUX_CHAIN = frozenset("be been being is are was were have has had not also already reportedly formally".split())
+# A participle after these is an adjective ("a proposed ceasefire", "the armed groups"), not a verb.
+_DETERMINERS = frozenset("a an the its their his her this these those our your any every each no".split())
 _CLAUSE_BREAK = frozenset({";", ":", '"', "“", "”", "that", "which", "who", "whom", "whose", "while", "whereas"})
 
 
@@ -356,6 +358,8 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
         if left[i] in _FUTURE_BEFORE_TO and i + 1 < len(left) and left[i + 1] in ("to", "for"):
             return FUTURE
         tense = word_tense(left[i])
+        if tense == PAST and left[i] not in _PAST_AUX and i > 0 and left[i - 1] in _DETERMINERS:
+            continue  # "will discuss a proposed ceasefire on Thursday": still the future
         if tense == PAST and left[i] not in _PAST_AUX:
             # A participle: "will be held", "is to be signed", "was launched".
             for aux in reversed(left[max(0, i - 3) : i]):
