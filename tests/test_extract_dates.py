@@ -213,3 +213,18 @@ def test_it_reads_a_participle_after_a_determiner_as_an_adjective_not_the_tense(
     assert dates(sentence, wed_2018_02_21) == [("2018-02-22", None, "Thursday")]
     sentence = "Turkey condemned the planned offensive on Monday."
     assert dates(sentence, wed_2018_02_21) == [("2018-02-19", None, "Monday")]
+
+
+def test_it_reads_years_listed_or_ranged_in_words():
+    assert dates("From 2014 to 2017, Ankara focused on Islamic State.") == [("2014", "2017", "2014 to 2017")]
+    assert dates("Between 2014 and 2019, aid reached millions.") == [("2014", "2019", "2014 and 2019")]
+    assert dates("In 2015 and 2016, Russia struck Aleppo.") == [("2015", None, "2015"), ("2016", None, "2016")]
+    assert [d[0] for d in dates("Raids in 2014, 2015 and 2016 killed many.")] == ["2014", "2015", "2016"]
+    assert dates("In 2015, 2016 people died.") == [("2015", None, "2015")]
+    assert dates("Fighters numbered 2014 and 2015 in two counts.") == []
+
+
+def test_it_reads_weeks_ago_as_no_date():
+    assert dates("Two weeks ago, the Security Council demanded a ceasefire.") == []
+    assert dates("A week ago the talks collapsed.") == []
+    assert one("Three days ago the talks collapsed.") == "2019-02-10"

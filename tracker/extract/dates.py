@@ -266,7 +266,7 @@ def _patterns_for(flags: tuple) -> tuple:
         names.update(("relative_period", "anchor_word"))
         if ago:
             names.add("ago")
-    if ago and week:
+    if ago and (week or day):
         names.add("ago")
     if offset:
         names.add("offset")
@@ -627,6 +627,8 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
         return PartialDate.from_date(published + relativedelta(months=offset), MONTH), None
     if name == "ago":
         unit = g("unit").lower()
+        if unit == "week":
+            return None  # "two weeks ago" is some day of a week, like "last week": no honest day or month
         return _shift(PartialDate.from_date(published), -_number(g("n")), unit), None
     if name == "offset":
         if anchor is None:
@@ -659,6 +661,23 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
     return None
 
 
+_YEAR_LIST = re.compile(r"\s*(?:,\s*(?:(?i:and|or)\s+)?|(?:-|–|—|(?i:to|until|till|through|and|or))\s*)")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|(?i:and|or)\b)")
+
+
+def _listed_year(sentence, previous_end, match) -> bool:
+    """Tell whether a year continues a list or range of years: "2014 to 2017", "2014, 2015 and 2016"."""
+    joined = _YEAR_LIST.fullmatch(sentence, previous_end, match.start())
+    if joined is None:
+        return False
+    # After a bare comma the list must go on, or "In 2015, 2016 people died" would be two years.
+    return (
+        "," not in joined.group()
+        or bool(re.search(r"\w", joined.group()))
+        or bool(_LIST_GOES_ON.match(sentence, match.end()))
+    )
+
+
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|(?i:to|until|till|through|and))\s*\Z")
 _RANGE_OPEN = re.compile(r"(?i:from|between)\s*\Z")
 _ANCHORED = frozenset({"offset", "anchor_word"})
@@ -679,10 +698,14 @@ def find_dates(
     """
     found = []
     for order, name, pattern, before, required in _applicable(sentence):
+        listed = -1  # end of the last year taken: "from 2014 to 2017", "in 2015 and 2016" list more years
         for match in pattern.finditer(sentence):
             prefix = before.search(sentence, max(0, match.start() - 40), match.start()) if before else None
             if required and prefix is None:
-                continue
+                if name != "year" or listed < 0 or not _listed_year(sentence, listed, match):
+                    continue
+            if name == "year":
+                listed = match.end()
             hit = _Hit(match, prefix)
             if hit.end > hit.start:
                 found.append((hit.start, hit.end, order, name, hit))
