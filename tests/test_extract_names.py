@@ -105,6 +105,13 @@ def test_it_reads_a_capital_as_its_state_unless_it_is_where_something_happens():
     assert [m[1:] for m in found("Lavrov visited Damascus")] == [("actor", "Sergey Lavrov"), ("place", "Damascus")]
 
 
+def test_it_reads_a_capital_taken_or_fled_to_as_the_city():
+    assert [m[1:] for m in found("Syrian rebels seized Damascus")] == [("place", "Damascus")]
+    assert [m[1:] for m in found("the fall of Damascus")] == [("place", "Damascus")]
+    assert [m[1:] for m in found("Assad fled to Moscow")] == [("actor", "Bashar al-Assad"), ("place", "Moscow")]
+    assert [m[1:] for m in found("Damascus seized the moment")] == [("actor", "Syrian government")]
+
+
 def test_it_drops_a_capital_used_as_a_place_when_no_such_place_is_curated():
     data = GazetteerData(
         entries=(Entry(kind="actor", id="iq", name="Iraq", actor_kind="state"),),

@@ -21,7 +21,11 @@ NAME, ALIAS, ACRONYM, TRANSLITERATION, DEMONYM, CAPITAL = (
 # "in Ankara", "held in the Russian city of Sochi", "visited Moscow": the capital is the place there.
 _LOCATIVE = re.compile(
     r"(?:^|[^\w])(?:in|at|near|outside|inside|around|into|across|throughout|towards?|via|visits?|visited|visiting|"
-    r"(?:visit|trip|travell?ed|flew|returned|arrived)\s+to|(?:city|capital|town|outskirts|streets)\s+of)"
+    r"(?:visit|trip|travell?ed|flew|flown|fled|returned|arrived|moved|headed|advanced|marched)\s+to|"
+    # Verbs of taking ground: "rebels seized Damascus" is the city, not the state.
+    r"(?:seized?|seizing|captured?|capturing|took|taken|entered|entering|stormed|besieged|shelled|bombed|"
+    r"recaptured?|retook|retaken|encircled|surrounded|reached|(?:fall|control|siege|capture)\s+of)|"
+    r"(?:city|capital|town|outskirts|streets)\s+of)"
     r"\s+(?:the\s+)?(?:(?:\w+\s+)?(?:capital|city|town)(?:\s+of)?,?\s+)?\Z"
 )
 _SUFFIX_PLACE = re.compile(r"-based\b")
