@@ -228,3 +228,17 @@ def test_it_reads_weeks_ago_as_no_date():
     assert dates("Two weeks ago, the Security Council demanded a ceasefire.") == []
     assert dates("A week ago the talks collapsed.") == []
     assert one("Three days ago the talks collapsed.") == "2019-02-10"
+
+
+def test_it_reads_two_days_joined_by_and_as_two_dates_unless_consecutive_or_between():
+    published = dt.date(2019, 7, 1)
+    assert dates("Its posts were hit on June 27 and 29.", published) == [
+        ("2019-06-27", None, "June 27"),
+        ("2019-06-29", None, "29"),
+    ]
+    assert dates("Jets struck on 3 and 5 June.", published) == [
+        ("2019-06-03", None, "3"),
+        ("2019-06-05", None, "5 June"),
+    ]
+    assert one("Talks ran between 3 and 5 June.", published) == ("2019-06-03", "2019-06-05")
+    assert one("Talks ran on 5 and 6 June.", published) == ("2019-06-05", "2019-06-06")

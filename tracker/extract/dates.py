@@ -734,6 +734,12 @@ def find_dates(
         if result is None:
             continue
         date, date_end = result
+        if name in ("range_dmy", "range_mdy") and _two_days(sentence, match, date, date_end):
+            # "June 27 and 29" names two days, not the days between them.
+            m = match.match
+            resolved.append((start, m.end("d1"), date, None))
+            resolved.append((m.start("d2"), end, date_end, None))
+            continue
         if resolved and _joins_range(sentence, resolved[-1], start, date):
             prev_start, _, prev_date, _ = resolved.pop()
             start, date_end, date = prev_start, date, prev_date
@@ -742,6 +748,16 @@ def find_dates(
         DateMention(start=offset + s, end=offset + e, text=sentence[s:e], date=d, date_end=de)
         for s, e, d, de in resolved
     ]
+
+
+def _two_days(sentence, hit, date, date_end) -> bool:
+    """Tell whether "27 and 29 June" lists two days rather than a range ("between 3 and 5 June", "5 and 6 June")."""
+    m = hit.match
+    if sentence[m.end("d1") : m.start("d2")].strip().lower() != "and":
+        return False
+    if (date_end.first - date.first).days == 1:
+        return False
+    return not _RANGE_OPEN.search(sentence, max(0, hit.start - 10), hit.start)
 
 
 def _joins_range(sentence, previous, start, date) -> bool:
