@@ -304,3 +304,64 @@ def test_it_titles_passives_negations_and_plurals(sentence, published, kind, tit
     assert [e.title for e in found] == titles
     if kind:
         assert {e.kind for e in found} == {kind}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "date", "kind", "title"),
+    [
+        (
+            "Syrian troops entered Khan Sheikhoun on Friday after insurgents withdrew, state television reported.",
+            dt.date(2019, 8, 24),
+            "2019-08-23",
+            "capture",
+            "Syrian troops enter Khan Sheikhoun",
+        ),
+        (
+            "The evacuation, brokered by Russia and Turkey, began on December 15.",
+            dt.date(2016, 12, 23),
+            "2016-12-15",
+            "other",
+            "Evacuation begins",
+        ),
+        (
+            "Turkish forces backed by Russian jets captured Jarabulus on Monday.",
+            dt.date(2016, 8, 30),
+            "2016-08-29",
+            "capture",
+            "Turkey captures Jarabulus",
+        ),
+        (
+            "Late on Monday, warplanes struck Idlib, the monitor said.",
+            dt.date(2017, 2, 8),
+            "2017-02-06",
+            "attack",
+            "Warplanes strike Idlib",
+        ),
+        (
+            "The Sochi agreement, signed in September 2018, created a buffer zone in Idlib.",
+            dt.date(2021, 3, 15),
+            "2018-09",
+            "agreement_signed",
+            "Sochi agreement signed",
+        ),
+        (
+            "Hayat Tahrir al-Sham captured Aleppo on Nov. 30 and Hama on Dec. 5.",
+            dt.date(2024, 12, 9),
+            "2024-12-05",
+            "capture",
+            "Hayat Tahrir al-Sham captures Hama",
+        ),
+    ],
+)
+def test_it_titles_the_main_clause_past_subordinates_appositions_and_gaps(sentence, published, date, kind, title):
+    found = {e.date.isoformat(): e for e in events(sentence, published)}
+    assert (found[date].kind, found[date].title) == (kind, title)
+
+
+def test_it_never_ends_a_long_title_inside_a_phrase():
+    (event,) = events(
+        "Islamic State leader Abu Bakr al-Baghdadi was killed during a raid by U.S. special forces in "
+        "northwest Syria, President Donald Trump said on Sunday.",
+        dt.date(2019, 10, 28),
+    )
+    assert event.title.endswith("was killed during a raid")

@@ -67,6 +67,10 @@ TITLE_MAX = 300
 
 # Cue words by kind, most specific first: (kind, verb forms, noun forms). Verbs make headline
 # titles ("Turkey and Russia sign the Sochi agreement"); nouns make noun-phrase titles ("Fall of Aleppo").
+# Lookbehinds must be of fixed width, so one per noun: "troops entered", "rebels stormed".
+_AFTER_ARMED_MEN = "|".join(
+    f"(?<={noun} {{verb}})" for noun in "troops forces army fighters rebels soldiers units militants insurgents".split()
+)
 _CUES: list[tuple[str, str, str]] = [
     (SUMMIT, "", r"summits?"),
     (CEASEFIRE, r"halt(?:s|ed)?(?=\s+(?:the\s+)?fighting)", r"cease-?fires?|truces?|pause"),
@@ -90,7 +94,10 @@ _CUES: list[tuple[str, str, str]] = [
         CAPTURE,
         r"recaptur(?:e|es|ed)|captur(?:e|es|ed)|seiz(?:e|es|ed)|retook|overran|took\s+control\s+of"
         r"|took(?!\s+(?:place|part|over\s+as|office|effect|hold|shape|refuge|power|steps|note|aim))"
-        r"|lost(?=\s+(?:control|its|their|the)\b)",
+        r"|lost(?=\s+(?:control|its|their|the)\b)"
+        # Armed men entering a town take it; inspectors entering Douma do not.
+        rf"|entered(?:{_AFTER_ARMED_MEN.format(verb='entered')})"
+        rf"|stormed(?:{_AFTER_ARMED_MEN.format(verb='stormed')})",
         r"fall\s+of|capture\s+of",
     ),
     (
@@ -190,11 +197,13 @@ _FUNCTION_WORDS = frozenset(
     "it was were is are has have had would will".split()
 )
 _PREPOSITION_BEFORE = re.compile(
-    r"(?:\s+(?:(?:on|in|during|over)\s+the\s+(?:night|morning|evening|afternoon|(?:first|second|third|last)\s+"
-    r"(?:week|days|half))\s+of|(?:early|late)(?:\s+on)?|in|on|at|by|since|during|from|until|of|for))?\s*\Z",
+    r"(?:(?:^|\s+)(?:(?:on|in|during|over)\s+the\s+(?:night|morning|evening|afternoon|early\s+hours|"
+    r"(?:first|second|third|last)\s+(?:week|days|half))\s+of|(?:early|late)(?:\s+on)?|in|on|at|by|since|during|"
+    r"from|until|of|for))?\s*\Z",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\S+")
+_APPOSITIVE_BY = re.compile(r"(?:,\s*|\s+)(?:\w+ly\s+)?[a-z]+(?:ed|en|wn)\s+by\s+[^,;]*?(?:,\s*|\s+)\Z")
 # A comma ends a clause unless it separates names in a list ("Turkey, Russia and Iran").
 _UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"  # Latin capitals ("Çavuşoğlu"); Latin Extended-A mixes cases
 _LIST_COMMA = rf",\s(?!(?:[{_UPPER}][\w'-]*\s+){{0,3}}[{_UPPER}][\w'-]*(?:,|\s+and\s))"
@@ -425,7 +434,13 @@ def _without_dates(text: str, begin: int, end: int, dates: list[tuple[int, int]]
 def _trim(text: str, max_words: int = 12) -> str:
     every = _WORDS.findall(text)
     words = every[:max_words]
-    if len(every) > max_words and every[max_words][:1].isupper():
+    if len(every) > max_words:
+        # "killed during a raid by U.S. special | forces": never end inside a phrase; drop the
+        # unfinished prepositional phrase instead.
+        cut = max((i for i, w in enumerate(words) if i >= 3 and w.lower() in _PREPOSITIONS | {"by"}), default=None)
+        if cut is not None:
+            words = words[:cut]
+    if len(every) > max_words and len(words) == max_words and every[max_words][:1].isupper():
         # "the Russian ambassador to Turkey, Andrei | Karlov": no half names.
         while words and words[-1][:1].isupper() and not words[-1].endswith(","):
             words.pop()
@@ -471,6 +486,20 @@ def _phrase_after(text: str, start: int, dates: list[tuple[int, int]], *, saying
                 end = d_start  # "that began on 12 September collapsed ...": the main clause resumes
                 break
     return _trim(_without_dates(text, start, end, dates))
+
+
+_GAPPED = re.compile(r"\s*,?\s+and\s+(?P<obj>[^,;]{1,60}?)\s+(?:on|in)\s+\Z", re.IGNORECASE)
+
+
+def _gapped_object(text: str, verb_end: int, date_start: int, dates) -> str | None:
+    """Return the object of a verb left out before a later date: "took Aleppo on May 1 and Hama on May 5"."""
+    earlier = [e for s, e in dates if verb_end < s and e < date_start]
+    if not earlier:
+        return None
+    gap = _GAPPED.fullmatch(text, earlier[-1], date_start)
+    if gap is None or _past_verbs(text) and any(gap.start() <= v.start() < date_start for v in _past_verbs(text)):
+        return None
+    return _trim(gap.group("obj"), 8) or None
 
 
 def _starts_with_past_verb(text: str, pos: int) -> bool:
@@ -552,9 +581,16 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
 
     if words[0].lower().endswith("ed") and not text[clause_start : head.start()].strip() and clause_start > 1:
         comma = text.rfind(",", 0, clause_start)
-        if comma > 0 and not text[comma + 1 : clause_start].strip() and _OPENING_PREPOSITION.match(text):
+        closed = re.compile(r",\s+(?P<w>[a-z]+)\b").search(text, head.end())
+        appositive = closed is not None and word_tense(closed.group("w")) == PAST
+        if (
+            comma > 0
+            and not text[comma + 1 : clause_start].strip()
+            and (_OPENING_PREPOSITION.match(text) or appositive)
+        ):
             # "According to the Sochi agreement, signed on September 17, ...": the sentence opens with
-            # a preposition, so the participle belongs to its noun, not to a subject.
+            # a preposition, or the participle's clause closes before the main verb ("The Sochi agreement,
+            # signed in September 2018, created a zone"), so the participle belongs to its noun.
             thing = _noun_phrase_before(text, _clause_start(text, comma)[0], comma, dates)
             if thing and not _ARTICLE.fullmatch(thing + " "):
                 rest = _phrase_after(text, head.end(), dates)
@@ -567,8 +603,15 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         # "Stoltenberg said alliance ambassadors would meet today": who said it is the subject here.
         head, words = reporting, reporting.group().split()
         lemma, future = _lemma(words[0]), False
-    actors = _ordered_names(local, clause_start, _subject_end(text, clause_start, head.start()), entries_acting_for)
-    others = [m.name for s, e, m in local if clause_start <= s < head.start() and m.entry_kind != ACTOR]
+    # "The evacuation, brokered by Russia and Turkey, began": the agents of the participle are not the subject.
+    appositive = _APPOSITIVE_BY.search(text, 0, head.start())
+    if appositive and clause_start > appositive.start() and not text[clause_start : head.start()].strip():
+        clause_start, opener = _clause_start(text, appositive.start())
+    elif appositive and appositive.start() < clause_start:
+        appositive = None
+    subject_stop = appositive.start() if appositive and appositive.start() > clause_start else head.start()
+    actors = _ordered_names(local, clause_start, _subject_end(text, clause_start, subject_stop), entries_acting_for)
+    others = [m.name for s, e, m in local if clause_start <= s < subject_stop and m.entry_kind != ACTOR]
     if opener and not actors and not others:
         relative = _relative_title(text, clause_start, head, words, lemma, local, dates, entries_acting_for, future)
         if relative:
@@ -576,6 +619,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
 
     saying = words[0].lower() in _SAYING
     rest = _phrase_after(text, head.end(), dates, saying=saying)
+    gapped = None if saying else _gapped_object(text, head.end(), d_start, dates)
+    if gapped:
+        rest = gapped  # "captured Aleppo on Nov. 30 and Hama on Dec. 5": on Dec. 5 it captured Hama
     if saying and clause_start > 0 and (not rest or rest.split()[0].lower() in _ADJUNCT_STARTS):
         # "The zone must be in place by October 15, Putin said": what was said comes first.
         rest = _trim(_without_dates(text, 0, clause_start, dates), 14)
@@ -596,7 +642,9 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         return _limit(f"{_join(actors[:3])} {'will not' if future else 'do not'} {lemma} {' '.join(words[1:])} {rest}")
     if actors:
         return _headline(actors, lemma, words[1:], rest, future)
-    before = _trim(_without_dates(text, clause_start, head.start(), dates), 10)
+    before = _trim(_without_dates(text, clause_start, subject_stop, dates), 10)
+    if before and not text[clause_start : head.start()].lstrip().startswith(before.split()[0]):
+        before = _capitalise(before)  # "Late on Monday, warplanes struck": the subject opens the sentence now
     literal = _literal_subject(before)
     participle = words[0].lower().endswith("ed") and any(
         m.entry_kind == AGREEMENT for s, _, m in local if clause_start <= s < head.start()
@@ -762,7 +810,8 @@ def _reduced_relative(text, clause_start: int, head, words, dates) -> str | None
     if text[previous.end("w") : head.start()] != " ":
         return None  # only "patrols agreed", not "patrols, agreed"
     earlier = [v for v in _past_verbs(text) if clause_start <= v.start() and v.end() < previous.start()]
-    if not earlier:
+    if not earlier or _APPOSITIVE_BY.search(text, earlier[-1].start() - 1, head.start()):
+        # "forces backed by Russian jets captured": the earlier participle is the one that modifies.
         return None
     thing = _noun_phrase_before(text, earlier[-1].end(), head.start(), dates)
     if not thing:
