@@ -242,3 +242,10 @@ def test_it_reads_two_days_joined_by_and_as_two_dates_unless_consecutive_or_betw
     ]
     assert one("Talks ran between 3 and 5 June.", published) == ("2019-06-03", "2019-06-05")
     assert one("Talks ran on 5 and 6 June.", published) == ("2019-06-05", "2019-06-06")
+
+
+def test_it_reads_a_year_opening_a_timeline_entry():
+    assert dates("2017–2019 – The SDF drives Islamic State from Raqqa.") == [("2017", "2019", "2017–2019")]
+    assert dates("2015: Russia intervenes.") == [("2015", None, "2015")]
+    assert dates("• 2012 - Rebels take Aleppo.") == [("2012", None, "2012")]
+    assert dates("2015 people died in Aleppo.") == []

@@ -665,6 +665,15 @@ _YEAR_LIST = re.compile(r"\s*(?:,\s*(?:(?i:and|or)\s+)?|(?:-|–|—|(?i:to|unti
 _LIST_GOES_ON = re.compile(r"\s*(?:,|(?i:and|or)\b)")
 
 
+_ENTRY_OPEN = re.compile(r"[\s•*\-–—]*\Z")
+_ENTRY_CLOSE = re.compile(r"\s*(?:[-–—:]|,\s)")
+
+
+def _timeline_entry(sentence, match) -> bool:
+    """Tell whether a year opens the sentence as a timeline entry: "2017–2019 – The SDF drives ..."."""
+    return bool(_ENTRY_OPEN.match(sentence[: match.start()]) and _ENTRY_CLOSE.match(sentence, match.end()))
+
+
 def _listed_year(sentence, previous_end, match) -> bool:
     """Tell whether a year continues a list or range of years: "2014 to 2017", "2014, 2015 and 2016"."""
     joined = _YEAR_LIST.fullmatch(sentence, previous_end, match.start())
@@ -702,7 +711,9 @@ def find_dates(
         for match in pattern.finditer(sentence):
             prefix = before.search(sentence, max(0, match.start() - 40), match.start()) if before else None
             if required and prefix is None:
-                if name != "year" or listed < 0 or not _listed_year(sentence, listed, match):
+                entry = name in ("year", "year_range") and _timeline_entry(sentence, match)
+                listed_year = name == "year" and listed >= 0 and _listed_year(sentence, listed, match)
+                if not (entry or listed_year):
                     continue
             if name == "year":
                 listed = match.end()
