@@ -51,6 +51,8 @@ def main():
     files = args.files or sorted(DATA.glob("articles*.jsonl"))
     gazetteer = Gazetteer.from_data(gazetteer_data_from_names(json.loads(args.names.read_text("utf-8"))))
     gold, pred, labelled = [], [], {"kind": [0, 0], "title": [0, 0]}
+    # The shared scorer matches events by start date only; a lost or invented range end is counted here.
+    ends = [0, 0]
     for path in files:
         for line in path.read_text("utf-8").splitlines():
             if not line.strip():
@@ -62,6 +64,11 @@ def main():
             pred.append({"id": article["id"], "events": rows})
             for expected in article["expected"]:
                 same_date = [r for r in rows if r["date"] == expected["date"]]
+                if same_date:
+                    ends[1] += 1
+                    ends[0] += any(r["date_end"] == expected.get("date_end") for r in same_date)
+                    if args.verbose and not any(r["date_end"] == expected.get("date_end") for r in same_date):
+                        print(f"{article['id']} {expected['date']} date_end: want {expected.get('date_end')!r}")
                 for field in labelled:
                     if field in expected:
                         labelled[field][1] += 1
@@ -77,6 +84,7 @@ def main():
         command = [sys.executable, str(SCORER), str(gold_path), str(pred_path)]
         result = subprocess.run([*command, "--verbose"] if args.verbose else command, capture_output=True, text=True)
     print(result.stdout.rstrip() if args.verbose else result.stdout.strip().splitlines()[-1])
+    print(f"date_end: {ends[0]}/{ends[1]} matched events end as expected (a range's end, or none)")
     for field, (hits, total) in labelled.items():
         if total:
             print(f"{field}: {hits}/{total} expected {field}s matched exactly")
