@@ -249,3 +249,47 @@ def test_it_reads_a_year_opening_a_timeline_entry():
     assert dates("2015: Russia intervenes.") == [("2015", None, "2015")]
     assert dates("• 2012 - Rebels take Aleppo.") == [("2012", None, "2012")]
     assert dates("2015 people died in Aleppo.") == []
+
+
+def test_it_reads_a_year_joined_to_its_modifier_by_a_hyphen():
+    assert one("They met in mid-2018.") == "2018"
+    assert one("Since mid-2015, Russia has struck Idlib.") == "2015"
+
+
+def test_it_reads_a_yearless_day_in_the_year_of_a_dated_one_just_before_it():
+    assert dates(
+        "The Sochi deal, signed on 17 September 2018, was to create a zone by 15 October.", dt.date(2020, 3, 6)
+    ) == [
+        ("2018-09-17", None, "17 September 2018"),
+        ("2018-10-15", None, "15 October"),
+    ]
+    assert [
+        d[0] for d in dates("The evacuation began on 28 December 2016 and ended on 3 January.", dt.date(2017, 6, 1))
+    ] == [
+        "2016-12-28",
+        "2017-01-03",
+    ]
+    assert [
+        d[0]
+        for d in dates("Russia intervened in September 2015 and by December had struck Aleppo.", dt.date(2017, 3, 1))
+    ] == [
+        "2015-09",
+        "2015-12",
+    ]
+    # A day close to publication is this year's, whatever the background says.
+    assert [
+        d[0]
+        for d in dates(
+            "Turkey, which took Afrin in September 2018, launched its offensive on Oct. 9.", dt.date(2019, 10, 26)
+        )
+    ] == [
+        "2018-09",
+        "2019-10-09",
+    ]
+    # A bare year is background, not a calendar to read days in.
+    assert [
+        d[0] for d in dates("The uprising, which began in 2011, was marked on March 15.", dt.date(2021, 3, 20))
+    ] == [
+        "2011",
+        "2021-03-15",
+    ]

@@ -160,7 +160,13 @@ _PATTERNS: list[tuple[str, re.Pattern, re.Pattern | None, bool]] = [
         _YEAR_BEFORE,
         True,
     ),
-    ("year", re.compile(rf"(?<![\w,.-])(?P<y>{_YEAR})(?![\d,.]?\d|\s*%)"), _YEAR_BEFORE, True),
+    # "mid-2018", "late-2019": a modifier joined by a hyphen; other hyphens join numbers ("1-2018").
+    (
+        "year",
+        re.compile(rf"(?:(?<=[Mm]id-)|(?<=[Ee]arly-)|(?<=[Ll]ate-)|(?<![\w,.-]))(?P<y>{_YEAR})(?![\d,.]?\d|\s*%)"),
+        _YEAR_BEFORE,
+        True,
+    ),
     (
         "relative_day",
         re.compile(
@@ -734,6 +740,7 @@ def find_dates(
     chosen.sort(key=lambda f: f[0])
 
     resolved: list[tuple[int, int, PartialDate, PartialDate | None]] = []
+    context = None  # the last day or month written with its year: "signed on 17 September 2018"
     for start, end, _order, name, match in chosen:
         if name in _ANCHORED and not resolved and callable(anchor):
             anchor = anchor()
@@ -745,6 +752,10 @@ def find_dates(
         if result is None:
             continue
         date, date_end = result
+        if name in _YEARLESS and published is not None and not _HAS_YEAR.search(sentence, start, end):
+            date, date_end = _in_year_of(context, date, date_end, published)
+        elif date.precision != YEAR and _HAS_YEAR.search(sentence, start, end):
+            context = date
         if name in ("range_dmy", "range_mdy") and _two_days(sentence, match, date, date_end):
             # "June 27 and 29" names two days, not the days between them.
             m = match.match
@@ -759,6 +770,38 @@ def find_dates(
         DateMention(start=offset + s, end=offset + e, text=sentence[s:e], date=d, date_end=de)
         for s, e, d, de in resolved
     ]
+
+
+_YEARLESS = frozenset({"dmy", "mdy", "range_dmy", "range_mdy", "month"})
+# How far after a dated day a yearless one may fall and still be read in its year.
+_SAME_STORY_DAYS, _NEWS_DAYS = 92, 62
+
+
+def _in_year_of(context, date, date_end, published):
+    """Read a yearless date in the year of an earlier one in the sentence when it follows it closely.
+
+    "The deal, signed on 17 September 2018, was to create a zone by 15 October" means October 2018,
+    not the October before publication. A date within two months of publication stays as it is: "Turkey,
+    which took Afrin in January 2018, launched its offensive on Oct. 9" is this October.
+    """
+    if context is None or abs((date.first - published).days) <= _NEWS_DAYS:
+        return date, date_end
+    for year in (context.first.year, context.first.year + 1):
+        try:
+            moved = PartialDate(year, *_parts(date))
+        except ValueError:
+            return date, date_end
+        if 0 <= (moved.first - context.first).days <= _SAME_STORY_DAYS and moved.first <= published:
+            if moved == date:
+                return date, date_end
+            if date_end is not None:
+                date_end = PartialDate(date_end.first.year + (year - date.first.year), *_parts(date_end))
+            return moved, date_end
+    return date, date_end
+
+
+def _parts(date):
+    return (date.first.month, date.first.day) if date.precision == DAY else (date.first.month,)
 
 
 def _two_days(sentence, hit, date, date_end) -> bool:
