@@ -345,6 +345,13 @@ def test_it_titles_passives_negations_and_plurals(sentence, published, kind, tit
             "Sochi agreement signed",
         ),
         (
+            "The evacuation of Aleppo began on 15 December 2016 and ended on 22 December.",
+            dt.date(2020, 3, 6),
+            "2016-12-22",
+            "other",
+            "Evacuation of Aleppo ends",
+        ),
+        (
             "Hayat Tahrir al-Sham captured Aleppo on Nov. 30 and Hama on Dec. 5.",
             dt.date(2024, 12, 9),
             "2024-12-05",

@@ -642,7 +642,8 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         return _limit(f"{_join(actors[:3])} {'will not' if future else 'do not'} {lemma} {' '.join(words[1:])} {rest}")
     if actors:
         return _headline(actors, lemma, words[1:], rest, future)
-    before = _trim(_without_dates(text, clause_start, subject_stop, dates), 10)
+    # "The evacuation began on 15 December and ended on 22 December": the subject ends at its first verb.
+    before = _trim(_without_dates(text, clause_start, _subject_end(text, clause_start, subject_stop), dates), 10)
     if before and not text[clause_start : head.start()].lstrip().startswith(before.split()[0]):
         before = _capitalise(before)  # "Late on Monday, warplanes struck": the subject opens the sentence now
     literal = _literal_subject(before)
