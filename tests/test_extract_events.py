@@ -352,6 +352,13 @@ def test_it_titles_passives_negations_and_plurals(sentence, published, kind, tit
             "Evacuation of Aleppo ends",
         ),
         (
+            "The Kurdish-led SDF said on Sunday that Islamic State fighters had surrendered in Baghouz.",
+            dt.date(2019, 3, 25),
+            "2019-03-24",
+            "statement",
+            "Syrian Democratic Forces says Islamic State fighters had surrendered in Baghouz",
+        ),
+        (
             "Hayat Tahrir al-Sham captured Aleppo on Nov. 30 and Hama on Dec. 5.",
             dt.date(2024, 12, 9),
             "2024-12-05",

@@ -160,7 +160,7 @@ _FINITE_AUX = frozenset("is are has have will would".split())
 _SUBJECT_VERBS = IRREGULAR_PAST | _FINITE_AUX | {"was", "were", "had", "did", "been"}
 # The words that can end a subject: "-ed" forms, irregular pasts and finite auxiliaries.
 _SUBJECT_VERB = re.compile(
-    rf"(?<![A-Za-z'])(?:[a-z]{{2,}}ed|{'|'.join(sorted(_SUBJECT_VERBS, key=len, reverse=True))})(?![A-Za-z'])"
+    rf"(?<![A-Za-z'-])(?:[a-z]{{2,}}ed|{'|'.join(sorted(_SUBJECT_VERBS, key=len, reverse=True))})(?![A-Za-z'])"
 )
 # Words before a participle that are no noun: "and agreed", "then agreed", "it agreed".
 _NOT_NOUNS = frozenset(
