@@ -293,3 +293,9 @@ def test_it_reads_a_yearless_day_in_the_year_of_a_dated_one_just_before_it():
         "2011",
         "2021-03-15",
     ]
+
+
+def test_it_reads_a_year_after_into_through_and_as_of():
+    assert one("Operations continued into 2020.") == "2020"
+    assert one("Fighting lasted through 2017.") == "2017"
+    assert one("As of 2019, six million people had fled.") == "2019"

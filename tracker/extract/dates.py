@@ -81,7 +81,7 @@ _MONTH_PREP = (
     r"(?i:in|on|since|until|till|by|during|from|through|throughout|before|after|between|to|and|or|of|last|next|this)"
 )
 _YEAR_PREP = (
-    r"(?i:in|during|throughout|by|since|until|of|from|between|before|after|"
+    r"(?i:in|into|during|throughout|through|by|since|until|of|from|between|before|after|as\s+of|"
     r"(?:the\s+)?(?:spring|summer|autumn|fall|winter)(?:\s+of)?)"
 )
 
