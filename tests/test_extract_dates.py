@@ -299,3 +299,11 @@ def test_it_reads_a_year_after_into_through_and_as_of():
     assert one("Operations continued into 2020.") == "2020"
     assert one("Fighting lasted through 2017.") == "2017"
     assert one("As of 2019, six million people had fled.") == "2019"
+
+
+def test_it_reads_a_weekday_deadline_as_the_coming_one_unless_the_clause_is_past():
+    wednesday = dt.date(2019, 11, 20)
+    assert one("Turkey has threatened to attack if the SDF does not leave by Friday.", wednesday) == "2019-11-22"
+    assert one("Turkey has given the SDF until Friday to withdraw.", wednesday) == "2019-11-22"
+    assert one("Fighting continued until Friday.", wednesday) == "2019-11-15"
+    assert one("The SDF had until Friday to leave.", wednesday) == "2019-11-15"

@@ -392,6 +392,33 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
     return None
 
 
+_BY_DEADLINE = re.compile(r"(?<![\w-])(?i:by|until|till)\s+\Z")
+_PERFECT = frozenset({"has", "have"})
+
+
+def _deadline_tense(sentence: str, start: int) -> str:
+    """Return the tense of "by Friday", "until Friday": the future unless a simple past says otherwise.
+
+    "Turkey has given the SDF until Friday to withdraw" and "if the SDF does not leave by Friday"
+    look ahead; "fighting continued until Friday" and "had until Friday" look back.
+    """
+    left = [w.lower() for w in _WORD.findall(sentence, max(0, start - 120), start)]
+    cut = max((i for i, w in enumerate(left) if w in _CLAUSE_BREAK), default=-1)
+    left = left[cut + 1 :][-12:]
+    for i in range(len(left) - 1, -1, -1):
+        word = left[i]
+        if word in _PERFECT:
+            continue
+        tense = word_tense(word)
+        if tense == FUTURE:
+            return FUTURE
+        if tense == PAST:
+            if word not in _PAST_AUX and i > 0 and left[i - 1] in _PERFECT:
+                return FUTURE  # "has given ... until Friday": a present perfect, the deadline ahead
+            return PAST
+    return FUTURE
+
+
 # --- parsing what was found -----------------------------------------------------------------------------------
 
 
@@ -622,7 +649,10 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
         return PartialDate.from_date(published + dt.timedelta(days=days)), None
     if name == "weekday":
         rel = (g("rel") or "").lower()
-        return _weekday(g("wd"), rel, published, clause_tense(sentence, start, end)), None
+        tense = clause_tense(sentence, start, end)
+        if not rel and _BY_DEADLINE.search(sentence, max(0, start - 8), start):
+            tense = _deadline_tense(sentence, start)
+        return _weekday(g("wd"), rel, published, tense), None
     if name == "relative_period":
         unit, rel, mod = g("unit").lower(), g("rel").lower(), (g("mod") or "").lower()
         offset = {"last": -1, "this": 0, "next": 1}[rel]
