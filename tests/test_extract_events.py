@@ -359,6 +359,13 @@ def test_it_titles_passives_negations_and_plurals(sentence, published, kind, tit
             "Syrian Democratic Forces says Islamic State fighters had surrendered in Baghouz",
         ),
         (
+            "The deal, announced by the Kurdish administration late on Sunday, marks a shift, Turkey said.",
+            dt.date(2019, 10, 14),
+            "2019-10-13",
+            "statement",
+            "Deal announced by the Kurdish administration",
+        ),
+        (
             "Hayat Tahrir al-Sham captured Aleppo on Nov. 30 and Hama on Dec. 5.",
             dt.date(2024, 12, 9),
             "2024-12-05",

@@ -578,6 +578,15 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         if agents and thing:
             thing = thing[:1].lower() + thing[1:] if thing.split()[0] in ("The", "A", "An") else thing
             return _headline(agents, lemma, words[1:], thing, future)
+        if not thing and not agents and clause_start > 0 and not text[clause_start : head.start()].strip(" ,"):
+            comma = text.rfind(",", 0, clause_start)
+            if comma > 0:
+                thing = _noun_phrase_before(text, _clause_start(text, comma)[0], comma, dates, subject=False)
+        if thing and not agents:
+            # "The deal, announced by the Kurdish administration late on Sunday": no curated agent to
+            # make the subject, so the passive is kept as written.
+            rest = _phrase_after(text, head.end(), dates)
+            return _limit(f"{_capitalise(_ARTICLE.sub('', thing, count=1))} {' '.join(words)} {rest}")
 
     if words[0].lower().endswith("ed") and not text[clause_start : head.start()].strip() and clause_start > 1:
         comma = text.rfind(",", 0, clause_start)
