@@ -71,3 +71,14 @@ def test_it_cuts_a_run_on_sentence_into_bounded_pieces():
     assert len(sentences) > 1
     assert all(len(s.text) <= MAX_SENTENCE for s in sentences)
     assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_it_leaves_out_datelines_with_two_cities_a_country_and_a_day_or_a_state_agency():
+    for dateline in (
+        "AKCAKALE, Turkey/BEIRUT (Reuters) - ",
+        "NEW YORK/GENEVA (UN News) - ",
+        "SOCHI, Russia, Oct 22 (Reuters) - ",
+        "Damascus, SANA - ",
+    ):
+        (first,) = split_sentences(dateline + "Syrian troops entered the town.")
+        assert first.text == "Syrian troops entered the town."

@@ -27,8 +27,11 @@ _PARAGRAPH = re.compile(r"\n")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.*$")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?([A-Za-z0-9]+)")
 # "BEIRUT, Oct 9 (Reuters) -" or "ANKARA (AA) –": a dateline, not part of a sentence.
+# Also "NEW YORK/GENEVA (UN News) -", "SOCHI, Russia, Oct 22 (Reuters) -", "Damascus, SANA -".
 _DATELINE = re.compile(
-    r"\A\s*[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,\s*\d{4})?)?"
+    r"\A\s*(?:[A-Z][A-Z .'’-]{1,40}(?:/[A-Z][A-Z .'’-]{1,40})*"
+    r"(?:,\s*[A-Z][A-Za-z.]*(?:/[A-Z][A-Z .'’-]{1,40})?(?:\s+\d{1,2})?){0,2}(?:,\s*\d{4})?"
+    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s*[A-Z]{2,6}(?=\s*[-–—]))"
     r"\s*(?:\([A-Za-z .&-]{1,30}\))?\s*[-–—]+\s+"
 )
 
