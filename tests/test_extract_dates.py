@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from tracker.extract.dates import FUTURE, PAST, clause_tense, find_dates
+from tracker.extract.partial_date import PartialDate
 
 WED_2019_02_13 = dt.date(2019, 2, 13)
 
@@ -307,3 +308,29 @@ def test_it_reads_a_weekday_deadline_as_the_coming_one_unless_the_clause_is_past
     assert one("Turkey has given the SDF until Friday to withdraw.", wednesday) == "2019-11-22"
     assert one("Fighting continued until Friday.", wednesday) == "2019-11-15"
     assert one("The SDF had until Friday to leave.", wednesday) == "2019-11-15"
+
+
+def test_it_reads_a_day_or_month_of_last_or_this_year_as_one_date():
+    wednesday = dt.date(2019, 11, 20)
+    assert dates("Talks collapsed on March 15 of last year.", wednesday) == [
+        ("2018-03-15", None, "March 15 of last year")
+    ]
+    assert dates("In March of this year, Russia struck Idlib.", wednesday) == [("2019-03", None, "March of this year")]
+
+
+def test_it_reads_a_weekday_of_last_or_next_week():
+    wednesday = dt.date(2019, 11, 20)
+    assert one("Russia struck Idlib on Tuesday last week.", wednesday) == "2019-11-12"
+    assert one("Russia will strike Idlib on Tuesday next week.", wednesday) == "2019-11-26"
+
+
+def test_it_reads_the_same_month_and_later_that_year_from_the_date_before():
+    march_18 = PartialDate(2018, 3, 18)
+    assert [d.date.isoformat() for d in find_dates("The same month, Russia struck Ghouta.", None, anchor=march_18)] == [
+        "2018-03"
+    ]
+    assert [d[0] for d in dates("Turkey took Afrin on 18 March 2018, and later that year moved on Tal Rifaat.")] == [
+        "2018-03-18",
+        "2018",
+    ]
+    assert find_dates("The same day, Russia struck Ghouta.", None, anchor=PartialDate(2018, 3)) == []

@@ -210,7 +210,8 @@ _PATTERNS: list[tuple[str, re.Pattern, re.Pattern | None, bool]] = [
         "anchor_word",
         re.compile(
             r"(?<![\w-])(?i:the\s+(?P<dir>next|following|previous)\s+(?P<unit>day|morning|evening|month|year)"
-            r"|the\s+day\s+(?P<dir2>after|before)(?=\s*[,.;)]|\s*$)|(?:the|that)\s+same\s+day|(?:later|earlier)\s+that\s+day)"
+            r"|the\s+day\s+(?P<dir2>after|before)(?=\s*[,.;)]|\s*$)"
+            r"|(?:the|that)\s+same\s+(?P<same>day|month|year)|(?:later|earlier)\s+that\s+(?P<same2>day|month|year))"
             r"(?![\w-])"
         ),
         None,
@@ -392,6 +393,8 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
     return None
 
 
+_WEEK_AFTER = re.compile(r"\s+(?:of\s+)?(?P<rel>(?i:last|next))\s+(?i:week)\b")
+_OF_REL_YEAR = re.compile(r"\s*,?\s*(?i:of\s+)?")
 _BY_DEADLINE = re.compile(r"(?<![\w-])(?i:by|until|till)\s+\Z")
 _PERFECT = frozenset({"has", "have"})
 
@@ -649,6 +652,12 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
         return PartialDate.from_date(published + dt.timedelta(days=days)), None
     if name == "weekday":
         rel = (g("rel") or "").lower()
+        week = _WEEK_AFTER.match(sentence, end)
+        if week and not rel:
+            # "on Tuesday last week": that weekday of the calendar week before (or after) this one.
+            monday = published - dt.timedelta(days=published.weekday())
+            shift = -7 if week.group("rel").lower() == "last" else 7
+            return PartialDate.from_date(monday + dt.timedelta(days=shift + _WEEKDAYS.index(g("wd")))), None
         tense = clause_tense(sentence, start, end)
         if not rel and _BY_DEADLINE.search(sentence, max(0, start - 8), start):
             tense = _deadline_tense(sentence, start)
@@ -674,9 +683,13 @@ def _resolve(name, match, sentence, published, anchor) -> tuple[PartialDate, Par
     if name == "anchor_word":
         if anchor is None:
             return None
-        text = " ".join(sentence[start:end].lower().split())
-        if "same day" in text or "that day" in text:
-            return anchor, None
+        same = (g("same") or g("same2") or "").lower()
+        if same:
+            # "The same month": the anchor's month, never more precise than the anchor.
+            precision = {"day": DAY, "month": MONTH, "year": YEAR}[same]
+            if _PRECISION_RANK[anchor.precision] < _PRECISION_RANK[precision]:
+                return None
+            return PartialDate.from_date(anchor.first, precision), None
         direction = (g("dir") or g("dir2") or "").lower()
         sign = -1 if direction in ("previous", "before") else 1
         unit = (g("unit") or "day").lower()
@@ -771,6 +784,7 @@ def find_dates(
 
     resolved: list[tuple[int, int, PartialDate, PartialDate | None]] = []
     context = None  # the last day or month written with its year: "signed on 17 September 2018"
+    resolved_names: list[str] = []
     for start, end, _order, name, match in chosen:
         if name in _ANCHORED and not resolved and callable(anchor):
             anchor = anchor()
@@ -786,14 +800,32 @@ def find_dates(
             date, date_end = _in_year_of(context, date, date_end, published)
         elif date.precision != YEAR and _HAS_YEAR.search(sentence, start, end):
             context = date
+        if (
+            name == "relative_period"
+            and date.precision == YEAR
+            and resolved
+            and resolved_names[-1] in _YEARLESS
+            and _OF_REL_YEAR.fullmatch(sentence, resolved[-1][1], start)
+        ):
+            # "on March 15 of last year", "in March of this year": one date, in that year.
+            prev_start, _, prev_date, prev_end_date = resolved.pop()
+            resolved_names.pop()
+            moved = PartialDate(date.first.year, *_parts(prev_date))
+            moved_end = PartialDate(date.first.year, *_parts(prev_end_date)) if prev_end_date else None
+            resolved.append((prev_start, end, moved, moved_end))
+            resolved_names.append(name)
+            continue
+        resolved_names.append(name)
         if name in ("range_dmy", "range_mdy") and _two_days(sentence, match, date, date_end):
             # "June 27 and 29" names two days, not the days between them.
             m = match.match
             resolved.append((start, m.end("d1"), date, None))
             resolved.append((m.start("d2"), end, date_end, None))
+            resolved_names.append(name)
             continue
         if resolved and _joins_range(sentence, resolved[-1], start, date):
             prev_start, _, prev_date, _ = resolved.pop()
+            resolved_names.pop(-2)
             start, date_end, date = prev_start, date, prev_date
         resolved.append((start, end, date, date_end))
     return [
