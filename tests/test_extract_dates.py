@@ -334,3 +334,10 @@ def test_it_reads_the_same_month_and_later_that_year_from_the_date_before():
         "2018",
     ]
     assert find_dates("The same day, Russia struck Ghouta.", None, anchor=PartialDate(2018, 3)) == []
+
+
+def test_it_reads_a_weekday_after_a_present_progressive_as_the_coming_one():
+    wednesday = dt.date(2019, 11, 20)
+    assert one("Russia is hosting talks on Friday.", wednesday) == "2019-11-22"
+    assert one("Russia, which is backing Assad, struck Idlib on Friday.", wednesday) == "2019-11-15"
+    assert one("Russia was hosting talks on Friday.", wednesday) == "2019-11-15"

@@ -364,6 +364,8 @@ def clause_tense(sentence: str, start: int, end: int) -> str | None:
     for i in range(len(left) - 1, -1, -1):
         if left[i] in _FUTURE_BEFORE_TO and i + 1 < len(left) and left[i + 1] in ("to", "for"):
             return FUTURE
+        if len(left[i]) > 4 and left[i].endswith("ing") and i > 0 and left[i - 1] in ("is", "are"):
+            return FUTURE  # "Russia is hosting talks on Friday": an arrangement, so the coming Friday
         tense = word_tense(left[i])
         if tense == PAST and left[i] not in _PAST_AUX and i > 0 and left[i - 1] in _DETERMINERS:
             continue  # "will discuss a proposed ceasefire on Thursday": still the future
