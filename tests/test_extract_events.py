@@ -366,6 +366,20 @@ def test_it_titles_passives_negations_and_plurals(sentence, published, kind, tit
             "Deal announced by the Kurdish administration",
         ),
         (
+            "NATO Secretary-General Jens Stoltenberg will visit Ankara on Friday, his office said.",
+            dt.date(2019, 10, 14),
+            "2019-10-18",
+            "meeting",
+            "Jens Stoltenberg to visit Ankara",
+        ),
+        (
+            "Turkey plans to strike Manbij on Friday.",
+            dt.date(2019, 10, 14),
+            "2019-10-18",
+            "attack",
+            "Turkey to strike Manbij",
+        ),
+        (
             "Hayat Tahrir al-Sham captured Aleppo on Nov. 30 and Hama on Dec. 5.",
             dt.date(2024, 12, 9),
             "2024-12-05",

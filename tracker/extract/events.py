@@ -182,6 +182,10 @@ _OPENING_PREPOSITION = re.compile(
 )
 _PUNCTUATION = re.compile(r"[,;:()]")
 _SAYING_WORD = re.compile(r"(?<![\w-])(?:said|says|told|stated|wrote|announced|declared|insisted)(?![\w-])")
+_MODAL_BEFORE = re.compile(
+    r"(?<![\w-])(?:will|would|could|may|might|must|shall|can|(?:plans?|planned|expected|set|going|scheduled"
+    r"|wants?|intends?|agreed|decided|threatened|vowed)\s+to)\s+\Z"
+)
 _DETERMINER_BEFORE = re.compile(
     r"(?<![\w-])(?:the|a|an|its|their|his|her|several|many|more|fresh|new|further|\d[\d,]*)\s+\Z"
 )
@@ -340,6 +344,12 @@ def sentence_cues(sentence: str) -> list[tuple]:
         order, kind, is_verb = _CUE_META[match.lastgroup]
         if is_verb and _DETERMINER_BEFORE.search(low, max(0, word.start() - 8), word.start()):
             is_verb = False  # "announced the capture": a noun here
+        elif (
+            not is_verb
+            and not match.group().endswith("s")
+            and _MODAL_BEFORE.search(low, max(0, word.start() - 24), word.start())
+        ):
+            is_verb = True  # "will visit Ankara", "plans to strike": a verb here
         cues.append((order, kind, match, is_verb, is_verb and _active(sentence, match)))
     return cues
 
