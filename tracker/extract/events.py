@@ -623,7 +623,7 @@ def make_title(sentence, date, cue, verb, mentions, entries_acting_for, all_date
         head, words = reporting, reporting.group().split()
         lemma, future = _lemma(words[0]), False
     # "The evacuation, brokered by Russia and Turkey, began": the agents of the participle are not the subject.
-    appositive = _APPOSITIVE_BY.search(text, 0, head.start())
+    appositive = _APPOSITIVE_BY.search(text, 0, head.start()) if " by " in text[: head.start()] else None
     if appositive and clause_start > appositive.start() and not text[clause_start : head.start()].strip():
         clause_start, opener = _clause_start(text, appositive.start())
     elif appositive and appositive.start() < clause_start:
